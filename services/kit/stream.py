@@ -1,0 +1,76 @@
+"""The Kafka edge: broker factory, consumer options, topic creation, dead letters.
+
+Every consumer commits its offset only after its work is done (AckPolicy.NACK_ON_ERROR: an
+unexpected error seeks back so the message is seen again) and is idempotent.
+"""
+
+import base64
+from typing import Any
+
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import TopicAlreadyExistsError
+from faststream import AckPolicy
+from faststream.kafka import KafkaBroker
+
+from schemas.events import DeadLetter, derive_id
+from schemas.topics import ALL_TOPICS, DEAD_LETTER, Topic, partition_key
+from services.kit.settings import EngineSettings
+
+
+def make_broker(settings: EngineSettings, client_id: str) -> KafkaBroker:
+    # FastStream's own per-message logger is off: each handler writes one canonical line itself.
+    return KafkaBroker(settings.kafka_bootstrap_servers, client_id=client_id, logger=None, acks="all")
+
+
+def consumer_options(settings: EngineSettings, group_id: str) -> dict[str, Any]:
+    """Options for one durable, at-least-once subscriber in a consumer group."""
+    return {
+        "group_id": group_id,
+        "auto_offset_reset": "earliest",
+        "ack_policy": AckPolicy.NACK_ON_ERROR,
+        "fetch_max_wait_ms": settings.fetch_max_wait_ms,
+        "session_timeout_ms": settings.session_timeout_ms,
+        "heartbeat_interval_ms": settings.heartbeat_interval_ms,
+    }
+
+
+async def ensure_topics(bootstrap_servers: str, topics: tuple[Topic, ...] = ALL_TOPICS) -> list[str]:
+    """Create the topics with their final partition counts; existing ones are left alone."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers)
+    await admin.start()
+    try:
+        existing = set(await admin.list_topics())
+        missing = [t for t in topics if t.name not in existing]
+        if missing:
+            try:
+                await admin.create_topics(
+                    [NewTopic(t.name, num_partitions=t.partitions, replication_factor=1) for t in missing]
+                )
+            except TopicAlreadyExistsError:
+                pass
+        return [t.name for t in missing]
+    finally:
+        await admin.close()
+
+
+def dead_letter(body: bytes, *, source_topic: str, service: str, reason: str, key: bytes | None) -> DeadLetter:
+    """A dead-letter event for a message that cannot be processed; its id is stable per body."""
+    try:
+        payload, encoding = body.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        payload, encoding = base64.b64encode(body).decode(), "base64"
+    raw_id = base64.b64encode(body[:2048]).decode()
+    call_id = key.decode("utf-8", "replace") if key else derive_id("dead-letter", source_topic, raw_id)
+    return DeadLetter(
+        event_id=derive_id("dead-letter", source_topic, service, raw_id),
+        call_id=call_id,
+        source_topic=source_topic,
+        service=service,
+        reason=reason[:2000],
+        payload=payload,
+        payload_encoding=encoding,
+    )
+
+
+async def publish_dead_letter(broker: KafkaBroker, letter: DeadLetter) -> None:
+    await broker.publish(letter, topic=DEAD_LETTER.name, key=partition_key(letter.call_id))

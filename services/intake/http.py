@@ -14,8 +14,8 @@ from services.intake.settings import IntakeSettings
 log = structlog.get_logger()
 
 
-def build_http(settings: IntakeSettings, broker: KafkaBroker, lifespan=None) -> FastAPI:
-    app = FastAPI(title="callroute intake", version="1", lifespan=lifespan)
+def build_http(settings: IntakeSettings, broker: KafkaBroker) -> FastAPI:
+    app = FastAPI(title="callroute intake", version="1")
 
     @app.post(
         "/api/v1/calls",

@@ -10,9 +10,10 @@ from typing import Any
 
 import structlog
 
-# Chinese mobiles (11 digits from 1) and any other long digit run that looks like a phone number.
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
-_LONG_NUMBER = re.compile(r"(?<!\d)(\+?\d{2,4}[- ]?)\d{3,4}([- ]?\d{4})(?!\d)")
+# Chinese mobiles (optionally +86) and landlines (010-12345678) standing alone in text, not inside ids.
+_EDGE_L, _EDGE_R = r"(?<![0-9A-Za-z\-])", r"(?![0-9A-Za-z\-])"
+_MOBILE = re.compile(_EDGE_L + r"(?:\+?86[- ]?)?(1[3-9]\d)[- ]?\d{4}[- ]?(\d{4})" + _EDGE_R)
+_LANDLINE = re.compile(_EDGE_L + r"(0\d{2,3})[- ]?\d{3,4}(\d{4})" + _EDGE_R)
 PERSONAL_KEYS = frozenset({"caller_phone", "phone", "caller_name", "name", "callback_phone"})
 
 
@@ -26,14 +27,14 @@ def mask_phone(value: str) -> str:
 
 def mask_text(text: str) -> str:
     text = _MOBILE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
-    return _LONG_NUMBER.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
+    return _LANDLINE.sub(lambda m: f"{m.group(1)}****{m.group(2)}", text)
 
 
 def _mask(value: Any, key: str | None = None) -> Any:
     if key in PERSONAL_KEYS and value is not None:
         return mask_phone(str(value)) if "phone" in key else "***"
     if isinstance(value, str):
-        return mask_text(value)
+        return value if key and key.endswith("_id") else mask_text(value)
     if isinstance(value, dict):
         return {k: _mask(v, k) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -1,0 +1,45 @@
+"""Classifier's stream handler: calls.received -> calls.classified."""
+
+import structlog
+from faststream.kafka import KafkaRouter
+from faststream.kafka.annotations import KafkaBroker, KafkaMessage
+from pydantic import ValidationError
+
+from schemas.events import CallReceived
+from schemas.policy import RoutingPolicy
+from schemas.topics import CALLS_CLASSIFIED, CALLS_RECEIVED, partition_key
+from services.classifier.core import TextEngine, classify_call
+from services.classifier.settings import ClassifierSettings
+from services.kit.dedupe import SeenEvents
+from services.kit.stream import consumer_options, dead_letter, publish_dead_letter
+
+log = structlog.get_logger()
+
+
+def build_router(settings: ClassifierSettings, engine: TextEngine, policy: RoutingPolicy, seen: SeenEvents) -> KafkaRouter:
+    router = KafkaRouter()
+
+    @router.subscriber(CALLS_RECEIVED.name, **consumer_options(settings, settings.group_id))
+    async def on_received(msg: KafkaMessage, broker: KafkaBroker) -> None:
+        try:
+            event = CallReceived.model_validate_json(msg.body)
+        except ValidationError as exc:
+            letter = dead_letter(msg.body, source_topic=CALLS_RECEIVED.name, service="classifier",
+                                 reason=f"not a CallReceived: {exc.error_count()} errors: {exc.errors()[0]['msg']}",
+                                 key=msg.raw_message.key)
+            await publish_dead_letter(broker, letter)
+            log.warning("event.dead_lettered", reason=letter.reason)
+            return
+        with structlog.contextvars.bound_contextvars(call_id=event.call_id):
+            if await seen.seen(event.event_id):
+                log.info("event.repeat_skipped", event_id=event.event_id)
+                return
+            classified = classify_call(event, engine, policy)
+            await broker.publish(classified, CALLS_CLASSIFIED.name, key=partition_key(event.call_id))
+            await seen.mark(event.event_id)
+            c = classified.classification
+            log.info("call.classified", call_type=c.call_type.value, flags=c.flags.raised(),
+                     agencies=[a.value for a in c.agencies], confidence=round(c.confidence, 3), review=c.review,
+                     model_version=c.model_version)
+
+    return router

@@ -7,6 +7,7 @@ A bad file fails loudly at load time with every reason, never halfway through a 
 
 import re
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
@@ -33,7 +34,7 @@ class Partner(_Frozen):
     id: str = Field(pattern=_SLUG, description="Stable slug, e.g. pm-xly2-wanjia.")
     name: str = Field(min_length=1, description="The partner's name as dispatchers know it.")
     agency: Agency
-    delivery: str = Field(pattern="^(webhook|topic|pull)$", description="How handoffs reach the partner.")
+    delivery: Literal["webhook", "topic", "pull"] = Field(description="How handoffs reach the partner.")
     webhook_path: str | None = Field(None, description="Path of the partner's webhook; the host is deployment's.")
     escalation: str | None = Field(None, description="Id of the partner that takes over on a missed deadline.")
 
@@ -55,11 +56,12 @@ class Compound(_Frozen):
     landmarks: list[str] = Field(default_factory=list, description="Distinctive names that place a caller here.")
     property: str = Field(description="Id of the property management partner.")
 
-    @field_validator("buildings")
+    @field_validator("buildings", mode="before")
     @classmethod
-    def _ranges(cls, value: list[str]) -> list[str]:
-        for item in value:
-            m = _RANGE.match(str(item))
+    def _ranges(cls, value: list) -> list[str]:
+        value = [str(item) for item in value] if isinstance(value, list) else value
+        for item in value if isinstance(value, list) else []:
+            m = _RANGE.match(item)
             if not m or (m.group(2) and int(m.group(2)) < int(m.group(1))):
                 raise ValueError(f"bad building number or range {item!r} (use '7' or '1-22')")
         return value
@@ -118,15 +120,13 @@ class Directory(_Frozen):
     # --- lookups ------------------------------------------------------------------------------
     def partner(self, partner_id: str) -> Partner:
         """The partner with this id; KeyError names the id when there is none."""
-        try:
-            return self._by_id[partner_id]
-        except KeyError:
-            raise KeyError(f"no partner {partner_id!r} in directory {self.version}") from None
+        if partner_id not in self._by_id:
+            raise KeyError(f"no partner {partner_id!r} in directory {self.version}")
+        return self._by_id[partner_id]
 
     def community(self, key: str | None) -> Community | None:
         """The community with this id, full name or alias; None for outside/unknown/no match."""
-        return next((c for c in self.communities if key is not None and (key in (c.id, c.name) or key in c.aliases)),
-                    None)
+        return next((c for c in self.communities if key in (c.id, c.name, *c.aliases)), None)
 
     def partner_for(self, agency: Agency | str, community: str | None, compound: str | None = None) -> Partner:
         """The partner that takes `agency`'s handoff at this place (community/compound: name or id).
@@ -161,9 +161,8 @@ def _want(d: Directory, pid: str, agency: Agency, role: str) -> list[str]:
     by_id = {p.id: p for p in d.partners}
     if pid not in by_id:
         return [f"{role} refers to unknown partner {pid!r}"]
-    if by_id[pid].agency is not agency:
-        return [f"{role} partner {pid!r} has agency {by_id[pid].agency.value}, expected {agency.value}"]
-    return []
+    found = by_id[pid].agency
+    return [] if found is agency else [f"{role} partner {pid!r} has agency {found.value}, expected {agency.value}"]
 
 
 def _reference_problems(d: Directory) -> list[str]:
@@ -187,10 +186,9 @@ def _escalation_problems(d: Directory) -> list[str]:
     for p in d.partners:
         if p.escalation is not None and p.escalation not in by_id:
             out.append(f"partner {p.id!r} escalates to unknown partner {p.escalation!r}")
-            continue
-        if p.id == d.duty_desk:
-            if p.escalation is not None:
-                out.append(f"duty desk {p.id!r} must not escalate (it is the last resort)")
+        if p.id == d.duty_desk and p.escalation is not None:
+            out.append(f"duty desk {p.id!r} must not escalate (it is the last resort)")
+        if p.id == d.duty_desk or (p.escalation is not None and p.escalation not in by_id):
             continue
         seen, current = [p.id], p
         while current.escalation is not None and current.escalation in by_id:
@@ -199,8 +197,8 @@ def _escalation_problems(d: Directory) -> list[str]:
                 break
             seen.append(current.escalation)
             current = by_id[current.escalation]
-        else:
-            if current.id != d.duty_desk and current.escalation is None:
+        else:  # noqa: PLW0120 - the chain ended without a cycle
+            if current.id != d.duty_desk:
                 out.append(f"escalation chain of {p.id!r} ends at {current.id!r}, not at the duty desk {d.duty_desk!r}")
     return out
 
@@ -259,8 +257,7 @@ def _alias_problems(d: Directory) -> list[str]:
 def load_directory(path: Path | str = DEFAULT_PARTNERS_FILE) -> Directory:
     """Load and validate a partner directory; any problem raises DirectoryError with every reason."""
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise DirectoryError(f"{path}: cannot read partner directory: {exc}") from exc
     if not isinstance(data, dict):

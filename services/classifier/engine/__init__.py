@@ -4,54 +4,38 @@ Contract used by the service and the CLI:
     engine = load_engine()
     engine.version                      # goes into every classified event
     engine.classify(text, policy)       # -> schemas.events.Classification
+
+Rules (data/lexicon.yaml) and model (data/model-clf.json) are data: the version names both by
+hash, so any rule or model update shows in every classified event.
 """
 
-from schemas.codes import CallType
-from schemas.events import Classification, Flags
-from schemas.policy import RoutingPolicy
+from pathlib import Path
 
-# First version: a handful of keywords. Replaced by the real engine (issue 3).
-_KEYWORDS: list[tuple[CallType, tuple[str, ...]]] = [
-    (CallType.POLICE_MATTER, ("打人", "偷", "抢", "诈骗", "刀", "fight", "stolen", "scam")),
-    (CallType.FIRE, ("着火", "起火", "冒烟", "燃气", "煤气", "fire", "smoke", "gas")),
-    (CallType.MEDICAL, ("晕倒", "昏迷", "心脏", "救护车", "collapsed", "unconscious", "ambulance")),
-    (CallType.WATER_LEAK, ("漏水", "渗水", "水管", "leak", "pipe")),
-    (CallType.NOISE, ("噪音", "装修", "吵", "noise", "loud")),
-    (CallType.FALLING_OBJECT, ("高空", "掉下", "坠物", "fell from", "thrown from")),
-    (CallType.FACILITY_FAULT, ("电梯", "停电", "暖气", "elevator", "lift", "power cut")),
-    (CallType.NEIGHBOR_DISPUTE, ("邻居", "吵架", "纠纷", "neighbor", "neighbour")),
-]
+from schemas.events import Classification
+from schemas.policy import RoutingPolicy
+from services.classifier.engine.decide import decide
+from services.classifier.engine.features import CallFeatures, extract
+from services.classifier.engine.lexicon import LEXICON_FILE, Lexicon, load_lexicon
+from services.classifier.engine.model import MODEL_FILE, LinearModel, file_digest, load_model
 
 
 class Engine:
-    version = "keywords-0"
+    def __init__(self, lexicon: Lexicon, model: LinearModel, version: str) -> None:
+        self.lexicon = lexicon
+        self.model = model
+        self.version = version
+
+    def features(self, text: str) -> CallFeatures:
+        return extract(self.lexicon, text)
 
     def classify(self, text: str, policy: RoutingPolicy) -> Classification:
-        lowered = text.lower()
-        for call_type, words in _KEYWORDS:
-            hits = [w for w in words if w in lowered]
-            if hits:
-                flags = Flags(injured=call_type is CallType.MEDICAL)
-                return Classification(
-                    call_type=call_type,
-                    flags=flags,
-                    confidence=0.6,
-                    review=False,
-                    reasons=[f"keyword:{w}" for w in hits],
-                    agencies=list(policy.route(call_type, flags)),
-                    model_version=self.version,
-                )
-        flags = Flags()
-        return Classification(
-            call_type=CallType.OTHER,
-            flags=flags,
-            confidence=0.3,
-            review=True,
-            reasons=["no keyword matched"],
-            agencies=list(policy.route(CallType.OTHER, flags)),
-            model_version=self.version,
-        )
+        feats = extract(self.lexicon, text)
+        type_p, flag_p = self.model.predict(feats)
+        return decide(feats, type_p, flag_p, self.model.thresholds, policy, self.version)
 
 
-def load_engine() -> Engine:
-    return Engine()
+def load_engine(model_file: Path = MODEL_FILE, lexicon_file: Path = LEXICON_FILE) -> Engine:
+    model = load_model(model_file)
+    stamp = model.trained_on.get("date", "0000.00.00")
+    version = f"clf-{stamp}-{file_digest(model_file, lexicon_file)}"
+    return Engine(load_lexicon(lexicon_file), model, version)

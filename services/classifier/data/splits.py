@@ -1,0 +1,59 @@
+"""The labelled corpus: loading, corrections, and the deterministic held-out split.
+
+A call is held out when the hash of its id falls in the lowest 25 %: the split never changes
+as the corpus grows, and training never sees a held-out call.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent
+CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_community.jsonl", "corpus_extra.jsonl")
+CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"
+HELDOUT_PERCENT = 25
+FLAG_NAMES = ("injured", "violence", "deliberate", "damage", "trapped")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def is_heldout(call_id: str) -> bool:
+    digest = hashlib.sha256(call_id.encode("utf-8")).hexdigest()
+    return int(digest[:8], 16) % 100 < HELDOUT_PERCENT
+
+
+def load_corpus(data_dir: Path = DATA_DIR) -> list[dict]:
+    """Every labelled call of the corpus files that exist, with corrections applied."""
+    rows: list[dict] = []
+    for name in CORPUS_FILES:
+        path = data_dir / name
+        if path.exists():
+            rows.extend(read_jsonl(path))
+    corrections = {c["id"]: c for c in read_jsonl(CORRECTIONS_FILE)} if CORRECTIONS_FILE.exists() else {}
+    out = []
+    for row in rows:
+        fix = corrections.get(row["id"])
+        if fix:
+            row = dict(row)
+            if "call_type" in fix:
+                row["call_type"] = fix["call_type"]
+            if "flags" in fix:
+                row["flags"] = {**row["flags"], **fix["flags"]}
+        row.setdefault("difficulty", "easy")
+        out.append(row)
+    return out
+
+
+def split(rows: list[dict]) -> tuple[list[dict], list[dict]]:
+    """(train, heldout)."""
+    train = [r for r in rows if not is_heldout(r["id"])]
+    heldout = [r for r in rows if is_heldout(r["id"])]
+    return train, heldout
+
+
+def load_sample(path: Path) -> list[dict] | None:
+    """The shared sample calls (a second test set; never trained on), or None when absent."""
+    return read_jsonl(path) if path.exists() else None

@@ -1,0 +1,160 @@
+"""Train the classifier's linear model on the training split and write data/model-clf.json.
+
+    python -m services.classifier.train [--c 4.0]
+
+scikit-learn is a training-time dependency only: the model is exported as plain JSON weights
+and scored in pure Python at run time. The held-out split (data/splits.py) is never read here.
+"""
+
+import argparse
+import json
+import sys
+from collections import Counter
+from datetime import date
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from schemas.codes import CallType
+from services.classifier.data.splits import FLAG_NAMES, load_corpus, split
+from services.classifier.engine.features import extract
+from services.classifier.engine.lexicon import load_lexicon
+from services.classifier.engine.model import MODEL_FILE
+
+TYPES = [t.value for t in CallType]
+MIN_DF = 2
+# Recall-weighted F-beta for flags that bring an emergency agency.
+FLAG_BETA = {"injured": 2.0, "violence": 1.5, "deliberate": 1.0, "damage": 1.0, "trapped": 2.0}
+SAFETY = {"type": 0.2, "police_type": 0.4, "flag": 0.3, "police_flag": 0.45}
+
+
+def featurize(rows, lexicon):
+    return [extract(lexicon, r["text"]) for r in rows]
+
+
+def build_matrix(feats, vocab):
+    data, ind, ptr = [], [], [0]
+    for f in feats:
+        scale = 1.0 / np.sqrt(max(1, len(f.grams)))
+        for g in f.grams:
+            j = vocab.get(g)
+            if j is not None:
+                ind.append(j)
+                data.append(scale)
+        for c in f.cues:
+            j = vocab.get(c)
+            if j is not None:
+                ind.append(j)
+                data.append(1.0)
+        ptr.append(len(ind))
+    return csr_matrix((data, ind, ptr), shape=(len(feats), len(vocab)))
+
+
+def make_vocab(feats):
+    df = Counter(g for f in feats for g in f.grams)
+    names = sorted(g for g, n in df.items() if n >= MIN_DF)
+    names += sorted({c for f in feats for c in f.cues})
+    return {n: i for i, n in enumerate(names)}
+
+
+def fit(X, y_type, Y_flags, c):
+    type_clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(X, y_type)
+    flag_clfs = []
+    for k in range(Y_flags.shape[1]):
+        yk = Y_flags[:, k]
+        if yk.min() == yk.max():
+            flag_clfs.append(None)
+            continue
+        flag_clfs.append(LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(X, yk))
+    return type_clf, flag_clfs
+
+
+def flag_probs(flag_clfs, X):
+    return np.column_stack([np.zeros(X.shape[0]) if m is None else m.predict_proba(X)[:, 1] for m in flag_clfs])
+
+
+def tune_thresholds(feats, y_type, Y_flags, c):
+    """Flag thresholds from 5-fold out-of-fold probabilities on the training split."""
+    oof = np.zeros(Y_flags.shape, dtype=float)
+    folds = StratifiedKFold(5, shuffle=True, random_state=7)
+    for tr, te in folds.split(np.zeros(len(y_type)), y_type):
+        vocab = make_vocab([feats[i] for i in tr])
+        Xtr = build_matrix([feats[i] for i in tr], vocab)
+        Xte = build_matrix([feats[i] for i in te], vocab)
+        _, fc = fit(Xtr, y_type[tr], Y_flags[tr], c)
+        oof[te] = flag_probs(fc, Xte)
+    out = {}
+    for k, name in enumerate(FLAG_NAMES):
+        beta, best = FLAG_BETA[name], (0.5, -1.0)
+        for thr in np.arange(0.15, 0.81, 0.025):
+            pred = oof[:, k] >= thr
+            tp = float((pred & (Y_flags[:, k] == 1)).sum())
+            p = tp / max(1, pred.sum())
+            r = tp / max(1, (Y_flags[:, k] == 1).sum())
+            f = (1 + beta**2) * p * r / max(1e-9, beta**2 * p + r)
+            if f > best[1] + 1e-9:
+                best = (round(float(thr), 3), f)
+        out[name] = best[0]
+    return out
+
+
+def export(vocab, type_clf, flag_clfs, thresholds, n_train) -> dict:
+    classes = list(type_clf.classes_)
+    tw = np.zeros((len(vocab), len(TYPES)))
+    tb = np.zeros(len(TYPES))
+    for ci, cls in enumerate(classes):
+        tw[:, TYPES.index(cls)] = type_clf.coef_[ci]
+        tb[TYPES.index(cls)] = type_clf.intercept_[ci]
+    for t in TYPES:
+        if t not in classes:
+            tb[TYPES.index(t)] = -30.0
+    fw = np.zeros((len(vocab), len(FLAG_NAMES)))
+    fb = np.full(len(FLAG_NAMES), -30.0)
+    for k, m in enumerate(flag_clfs):
+        if m is not None:
+            fw[:, k] = m.coef_[0]
+            fb[k] = m.intercept_[0]
+    W = np.hstack([tw, fw])
+    weights = {}
+    for name, j in vocab.items():
+        row = W[j]
+        if np.abs(row).max() >= 5e-3:
+            weights[name] = [round(float(v), 3) for v in row]
+    return {
+        "format": 1,
+        "types": TYPES,
+        "flags": list(FLAG_NAMES),
+        "trained_on": {"date": date.today().strftime("%Y.%m.%d"), "calls": n_train, "min_df": MIN_DF},
+        "thresholds": {"flag": thresholds, "safety": SAFETY},
+        "bias": [round(float(v), 4) for v in np.concatenate([tb, fb])],
+        "weights": weights,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength")
+    ap.add_argument("--out", default=str(MODEL_FILE))
+    args = ap.parse_args(argv)
+    train, heldout = split(load_corpus())
+    lexicon = load_lexicon()
+    feats = featurize(train, lexicon)
+    y_type = np.array([r["call_type"] for r in train])
+    Y_flags = np.array([[int(r["flags"][f]) for f in FLAG_NAMES] for r in train])
+    thresholds = tune_thresholds(feats, y_type, Y_flags, args.c)
+    vocab = make_vocab(feats)
+    type_clf, flag_clfs = fit(build_matrix(feats, vocab), y_type, Y_flags, args.c)
+    model = export(vocab, type_clf, flag_clfs, thresholds, len(train))
+    with open(args.out, "w", encoding="utf-8") as fh:
+        json.dump(model, fh, ensure_ascii=False, separators=(",", ":"))
+    print(f"trained on {len(train)} calls ({len(heldout)} held out, never seen); "
+          f"types {dict(Counter(y_type.tolist()))}")
+    print(f"features kept {len(model['weights'])} of {len(vocab)}; flag thresholds {thresholds}")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

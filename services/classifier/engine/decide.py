@@ -10,71 +10,92 @@ from schemas.codes import EMERGENCY_AGENCIES, Agency, CallType
 from schemas.events import Classification, Flags
 from schemas.policy import RoutingPolicy
 from services.classifier.engine.features import CallFeatures
+from services.classifier.engine.routing import MEDICAL_TYPE, POLICE, POLICE_TYPE, FastPolicy
 
 MAX_CUES_SHOWN = 4
+NOTE_BELOW = 0.2  # a flag cue the model overruled is shown from this probability on
 
 
-def _cues(feats: CallFeatures, kind: str, label: str, status: str = "pos") -> list[str]:
-    seen: list[str] = []
-    for k, lab, cue, st in feats.hits:
-        if k == kind and lab == label and (st == status or (status == "pos" and st == "unc" and k == "T")):
-            if cue not in seen:
-                seen.append(cue)
-    return seen[:MAX_CUES_SHOWN]
+class Evidence:
+    """The cue matches of one call, indexed by (kind, label, status)."""
+
+    def __init__(self, feats: CallFeatures) -> None:
+        self.index: dict[tuple[str, str, str], list[str]] = {}
+        for kind, label, cue, status in feats.hits:
+            if kind == "T" and status == "unc":
+                status = "pos"  # a possible call type still counts for the type
+            cues = self.index.setdefault((kind, label, status), [])
+            if cue not in cues:
+                cues.append(cue)
+
+    def __call__(self, kind: str, label: str, status: str = "pos") -> list[str]:
+        return self.index.get((kind, label, status), [])[:MAX_CUES_SHOWN]
 
 
-def _fmt(cues: list[str]) -> str:
+def _fmt(cues) -> str:
     return ", ".join(f"'{c}'" for c in cues)
+
+
+def decide_flags(ev: Evidence, flag_p: dict[str, float], thresholds: dict[str, float],
+                 reasons: list[str]) -> dict[str, bool]:
+    flags: dict[str, bool] = {}
+    for f, p in flag_p.items():
+        on = p >= thresholds[f]
+        asserted = ev("F", f)
+        if on:
+            denied = ev("D", f)
+            if denied and not asserted:
+                on = False
+                reasons.append(f"not {f}: denied by {_fmt(denied)}")
+            else:
+                reasons.append(f"flag {f} ({p:.2f})" + (f": cues {_fmt(asserted)}" if asserted else ""))
+        elif asserted and p >= NOTE_BELOW:
+            reasons.append(f"not {f} ({p:.2f}) despite {_fmt(asserted)}")
+        if not on:
+            negated = ev("F", f, "neg")
+            if negated:
+                reasons.append(f"negated: {_fmt(negated)} ({f})")
+        flags[f] = on
+    return flags
 
 
 def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, float],
            thresholds: dict, policy: RoutingPolicy, version: str) -> Classification:
     reasons: list[str] = []
+    ev = Evidence(feats)
     top = max(type_p, key=type_p.__getitem__)
-    call_type = CallType(top)
     confidence = type_p[top]
-    cues = _cues(feats, "T", top)
+    cues = ev("T", top)
     reasons.append(f"type {top} ({confidence:.2f})" + (f": cues {_fmt(cues)}" if cues else ": n-gram model"))
-
-    flags: dict[str, bool] = {}
-    for f, p in flag_p.items():
-        on = p >= thresholds["flag"][f]
-        denied = _cues(feats, "D", f)
-        asserted = _cues(feats, "F", f)
-        if on and denied and not asserted:
-            on = False
-            reasons.append(f"not {f}: denied by {_fmt(denied)}")
-        elif on:
-            reasons.append(f"flag {f} ({p:.2f})" + (f": cues {_fmt(asserted)}" if asserted else ""))
-        elif asserted and p >= 0.2:
-            reasons.append(f"not {f} ({p:.2f}) despite {_fmt(asserted)}")
-        negated = _cues(feats, "F", f, "neg")
-        if negated and not on:
-            reasons.append(f"negated: {_fmt(negated)} ({f})")
-        flags[f] = on
-    if call_type is CallType.MEDICAL and not flags["injured"]:
+    flags = decide_flags(ev, flag_p, thresholds["flag"], reasons)
+    if flags["violence"] and top != POLICE_TYPE:
+        # DOMAIN.md: violence, a weapon or a threat makes it police_matter, even with someone hurt.
+        reasons.append(f"rule: violence makes it police_matter (model's type was {top})")
+        top = POLICE_TYPE
+        confidence = max(type_p[POLICE_TYPE], flag_p["violence"])
+    if top == MEDICAL_TYPE and not flags["injured"]:
         flags["injured"] = True
         reasons.append("flag injured: a medical call always has injured")
     if feats.masked:
-        reasons.append(f"misleading words set aside: {_fmt(list(feats.masked))}")
+        reasons.append(f"misleading words set aside: {_fmt(feats.masked)}")
 
-    flag_model = Flags(**flags)
-    routed = policy.route(call_type, flag_model)
-    extra = _safety_net(feats, call_type, flags, type_p, flag_p, thresholds, policy, routed)
+    fast = FastPolicy.of(policy)
+    routed = fast.route(top, flags)
+    extra = safety_net(ev, top, flags, type_p, flag_p, thresholds["safety"], fast, routed)
     reasons.append("routing: " + "; ".join(f"{a.value} <- {why}" for a, why in routed.items()))
     for agency, why in extra.items():
         reasons.append(f"safety: {agency.value} added, {why}")
-
     review_why = []
-    if confidence < policy.review_below_confidence:
-        review_why.append(f"confidence {confidence:.2f} below {policy.review_below_confidence}")
+    if confidence < fast.review_below:
+        review_why.append(f"confidence {confidence:.2f} below {fast.review_below}")
     if extra:
         review_why.append("another reading needs an emergency agency")
     if review_why:
         reasons.append("review: " + "; ".join(review_why))
-    return Classification(
-        call_type=call_type,
-        flags=flag_model,
+    # Built without re-validation: every value above is already of its schema type (hot path).
+    return Classification.model_construct(
+        call_type=CallType(top),
+        flags=Flags.model_construct(**flags),
         confidence=round(confidence, 4),
         review=bool(review_why),
         reasons=reasons,
@@ -83,34 +104,33 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
     )
 
 
-def _safety_net(feats: CallFeatures, call_type: CallType, flags: dict[str, bool], type_p: dict[str, float],
-                flag_p: dict[str, float], thresholds: dict, policy: RoutingPolicy,
-                routed: dict[Agency, str]) -> dict[Agency, str]:
+def safety_net(ev: Evidence, top: str, flags: dict[str, bool], type_p: dict[str, float],
+               flag_p: dict[str, float], net: dict[str, float], policy: FastPolicy,
+               routed: dict[Agency, str]) -> dict[Agency, str]:
     """Emergency agencies of plausible other readings that the chosen reading does not reach."""
-    net = thresholds["safety"]
     extra: dict[Agency, str] = {}
-
-    def bar(agency: Agency, kind: str) -> float:
-        return net[f"police_{kind}"] if agency is Agency.POLICE else net[kind]
-
-    for t, p in sorted(type_p.items(), key=lambda kv: -kv[1]):
-        if t == call_type.value:
+    low_type = min(net["type"], net["police_type"])
+    for t, p in type_p.items():
+        if p < low_type or t == top or t not in policy.emergency_base:
             continue
-        agency = policy.base[CallType(t)]
-        if agency in EMERGENCY_AGENCIES and agency not in routed and agency not in extra and p >= bar(agency, "type"):
-            extra[agency] = f"{t} plausible ({p:.2f})"
+        agency = policy.base[t]
+        if agency not in routed and p >= (net["police_type"] if agency is POLICE else net["type"]):
+            if agency not in extra or p > float(extra[agency].rsplit("(", 1)[1].rstrip(")")):
+                extra[agency] = f"{t} plausible ({p:.2f})"
+    low_flag = min(net["flag"], net["police_flag"])
     for f, p in flag_p.items():
         if flags[f]:
             continue
-        uncertain = _cues(feats, "F", f, "unc")
-        if _cues(feats, "D", f) and not uncertain:
+        uncertain = ev("F", f, "unc")
+        if p < low_flag and not uncertain:
             continue
-        with_flag = policy.route(call_type, Flags(**{**flags, f: True}))
-        for agency in with_flag:
+        if ev("D", f) and not uncertain:
+            continue
+        for agency in policy.route(top, {**flags, f: True}):
             if agency in routed or agency in extra or agency not in EMERGENCY_AGENCIES:
                 continue
-            if p >= bar(agency, "flag"):
+            if p >= (net["police_flag"] if agency is POLICE else net["flag"]):
                 extra[agency] = f"{f} plausible ({p:.2f})"
-            elif uncertain and agency is not Agency.POLICE:
+            elif uncertain and agency is not POLICE:
                 extra[agency] = f"{f} possible: {_fmt(uncertain)}"
     return extra

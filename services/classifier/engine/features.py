@@ -26,11 +26,12 @@ class CallFeatures:
 
 def ngrams(t: str) -> set[str]:
     grams: set[str] = set()
+    add = str.__add__
     for run in cjk_runs(t):
-        n = len(run)
         grams.update(run)
-        grams.update(run[i:i + 2] for i in range(n - 1))
-        grams.update(run[i:i + 3] for i in range(n - 2))
+        bigrams = list(map(add, run, run[1:]))
+        grams.update(bigrams)
+        grams.update(map(add, bigrams, run[2:]))
     words = [w for w in en_tokens(t) if w.isalnum()]
     if words:
         grams.update("w:" + w for w in words)

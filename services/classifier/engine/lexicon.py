@@ -52,12 +52,14 @@ class Lexicon:
             add(lists.get("cues", []) + lists.get("en", []), ("F", label))
             add(lists.get("deny", []) + lists.get("en_deny", []), ("D", label))
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
+        # Chinese cues indexed by their first character; English cues by their first word.
         self._zh: dict[str, list[tuple[str, tuple[Tag, ...]]]] = {}
-        for cue, tags in zh.items():
+        for cue, tags in sorted(zh.items(), key=lambda kv: -len(kv[0])):
             self._zh.setdefault(cue[0], []).append((cue, tuple(sorted(tags))))
         self._en: dict[str, list[tuple[tuple[str, ...], tuple[Tag, ...]]]] = {}
         for words, tags in en.items():
             self._en.setdefault(words[0], []).append((words, tuple(sorted(tags))))
+        self._en_keys = frozenset(self._en)
 
     def scan(self, masked: str) -> list[Hit]:
         """All cue matches in a normalised, masked text, each with its negation status."""
@@ -78,11 +80,10 @@ class Lexicon:
         if tokens:
             n = len(tokens)
             for k, tok in enumerate(tokens):
-                cands = self._en.get(tok)
-                if cands is None:
+                if tok not in self._en_keys:
                     continue
                 status = None
-                for words, tags in cands:
+                for words, tags in self._en[tok]:
                     m = len(words)
                     if k + m <= n and (m == 1 or tuple(tokens[k:k + m]) == words):
                         if status is None:

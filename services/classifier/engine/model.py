@@ -26,11 +26,11 @@ class LinearModel:
     def logits(self, feats: CallFeatures) -> list[float]:
         w = self.weights
         out = list(self.bias)
-        rows = [w[g] for g in feats.grams if g in w]
+        rows = list(filter(None, map(w.get, feats.grams)))
         if rows:
             scale = 1.0 / math.sqrt(len(feats.grams))
             out = [b + scale * s for b, s in zip(out, map(sum, zip(*rows)))]
-        rows = [w[c] for c in feats.cues if c in w]
+        rows = list(filter(None, map(w.get, feats.cues)))
         if rows:
             out = [b + s for b, s in zip(out, map(sum, zip(*rows)))]
         return out

@@ -1,0 +1,40 @@
+"""The routing policy compiled to plain sets, for the many what-if routings of the safety net.
+
+`FastPolicy.route` gives exactly what `RoutingPolicy.route` gives (a unit test checks it on every
+call type and flag combination); it exists because the classifier routes several hypothetical
+readings per call and the pydantic version costs more than the rest of classification.
+"""
+
+from schemas.codes import EMERGENCY_AGENCIES, Agency, CallType
+from schemas.policy import RoutingPolicy
+
+
+class FastPolicy:
+    _cache: dict[int, tuple[RoutingPolicy, "FastPolicy"]] = {}
+
+    def __init__(self, policy: RoutingPolicy) -> None:
+        self.base: dict[str, Agency] = {t.value: a for t, a in policy.base.items()}
+        self.emergency_base = {t for t, a in self.base.items() if a in EMERGENCY_AGENCIES}
+        self.rules = [(frozenset(t.value for t in r.when.call_type), tuple(f.value for f in r.when.flags),
+                       r.add, f"rule:{r.name}") for r in policy.rules]
+        self.review_below = policy.review_below_confidence
+
+    @classmethod
+    def of(cls, policy: RoutingPolicy) -> "FastPolicy":
+        hit = cls._cache.get(id(policy))
+        if hit is None or hit[0] is not policy:
+            hit = (policy, cls(policy))
+            cls._cache[id(policy)] = hit
+        return hit[1]
+
+    def route(self, call_type: str, flags: dict[str, bool]) -> dict[Agency, str]:
+        out = {self.base[call_type]: f"base:{call_type}"}
+        for types, need, add, name in self.rules:
+            if add not in out and (not types or call_type in types) and all(flags[f] for f in need):
+                out[add] = name
+        return out
+
+
+POLICE_TYPE = CallType.POLICE_MATTER.value
+MEDICAL_TYPE = CallType.MEDICAL.value
+POLICE = Agency.POLICE

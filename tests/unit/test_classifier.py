@@ -1,0 +1,177 @@
+"""Behaviour of the call classifier: negations, misleading words, homophones, safety first,
+English, the JSONL CLI contract, the model version, and floors on held-out quality."""
+
+import io
+import itertools
+import json
+
+import pytest
+
+from schemas.codes import Agency, CallType
+from schemas.events import Flags
+from schemas.policy import load_policy
+from services.classifier.cli import run_classify
+from services.classifier.data.splits import is_heldout, load_corpus, split
+from services.classifier.engine import load_engine
+from services.classifier.engine.routing import FastPolicy
+from services.classifier.evaluate import metrics, score
+
+# Measured on the held-out split when this test was written, minus a margin (docs/classifier.md).
+FLOOR_MACRO_F1 = 0.85
+FLOOR_RECALL = {"police": 0.85, "120": 0.90, "119": 0.85}
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return load_engine()
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return load_policy()
+
+
+def classify(engine, policy, text):
+    return engine.classify(text, policy)
+
+
+@pytest.mark.parametrize("text", [
+    "报警人称：楼上漏水 天花板滴水 敲门没人，没人受伤",
+    "楼上漏水了，天花板一直往下滴，人没事，就是屋里全是水",
+    "Water is dripping through our kitchen ceiling from the flat upstairs, no one is hurt.",
+])
+def test_negated_injury_gives_no_ambulance(engine, policy, text):
+    c = classify(engine, policy, text)
+    assert not c.flags.injured
+    assert Agency.EMS_120 not in c.agencies
+
+
+def test_quarrel_without_violence_stays_off_police(engine, policy):
+    c = classify(engine, policy, "跟对门为楼道堆东西的事吵了一架，没动手，想请社区来给调解一下")
+    assert c.call_type is CallType.NEIGHBOR_DISPUTE
+    assert not c.flags.violence
+    assert Agency.POLICE not in c.agencies
+
+
+@pytest.mark.parametrize("text", [
+    "我被公司fired了，气得要炸了，想问问劳动仲裁去哪儿办",
+    "I got fired from my job today and I want to know where to ask about unpaid wages.",
+])
+def test_misleading_fire_words_are_not_fire(engine, policy, text):
+    c = classify(engine, policy, text)
+    assert c.call_type is not CallType.FIRE
+    assert Agency.FIRE_119 not in c.agencies
+    assert Agency.POLICE not in c.agencies
+
+
+def test_kitchen_knife_while_cooking_is_medical_not_police(engine, policy):
+    c = classify(engine, policy, "切菜的时候菜刀把手指头切了个大口子，流了好多血，止不住")
+    assert c.flags.injured and Agency.EMS_120 in c.agencies
+    assert not c.flags.violence
+
+
+@pytest.mark.parametrize("text", ["我爸心脏饼犯了，快叫就护车", "我妈晕到了，叫不醒，快来救户车"])
+def test_homophones_reach_120(engine, policy, text):
+    c = classify(engine, policy, text)
+    assert c.call_type is CallType.MEDICAL
+    assert Agency.EMS_120 in c.agencies
+    assert c.flags.injured
+
+
+@pytest.mark.parametrize("text,agency", [
+    ("烧烤摊那儿打起来了，有人拿刀捅人，满地是血", Agency.POLICE),
+    ("There is a fight outside the bar, a man was stabbed and he is bleeding.", Agency.POLICE),
+    ("My grandfather collapsed in the kitchen and is not breathing.", Agency.EMS_120),
+    ("楼道里一股煤气味，挺冲的", Agency.FIRE_119),
+    ("Smoke is coming out of the flat next door and the alarm is going off.", Agency.FIRE_119),
+    ("电梯卡在五楼和六楼中间，里面有个老人出不来", Agency.FIRE_119),
+])
+def test_emergencies_reach_their_agency(engine, policy, text, agency):
+    assert agency in classify(engine, policy, text).agencies
+
+
+def test_fight_with_injury_is_police_matter_with_120(engine, policy):
+    c = classify(engine, policy, "饭馆门口俩人打架，一个被酒瓶子开瓢了，满脸是血")
+    assert c.call_type is CallType.POLICE_MATTER
+    assert c.flags.violence and c.flags.injured
+    assert {Agency.POLICE, Agency.EMS_120} <= set(c.agencies)
+
+
+def test_uncertain_injury_adds_120_and_review(engine, policy):
+    c = classify(engine, policy, "楼上掉下来一块瓷砖砸在人行道上，不知道有没有人受伤")
+    assert Agency.EMS_120 in c.agencies
+    assert c.review
+
+
+def test_english_noise_goes_to_committee(engine, policy):
+    c = classify(engine, policy, "The people upstairs are playing loud music at 2 a.m. again, we can't sleep.")
+    assert c.call_type is CallType.NOISE
+    assert c.agencies == [Agency.COMMUNITY_COMMITTEE]
+
+
+def test_reasons_name_the_deciding_words(engine, policy):
+    c = classify(engine, policy, "我爸晕倒了，叫不醒")
+    assert any("晕倒" in r for r in c.reasons)
+    assert any(r.startswith("routing:") for r in c.reasons)
+
+
+def test_agencies_are_the_policy_route_plus_safety_additions(engine, policy):
+    for text in ["楼上漏水", "有人偷井盖 三轮车拉走了", "一把椅子从楼上飞下来", "隔壁装修电钻声太吵了"]:
+        c = classify(engine, policy, text)
+        routed = list(policy.route(c.call_type, c.flags))
+        assert c.agencies[:len(routed)] == routed
+
+
+def test_fast_policy_matches_policy_route(policy):
+    fast = FastPolicy.of(policy)
+    names = list(Flags.model_fields)
+    for call_type in CallType:
+        for values in itertools.product([False, True], repeat=len(names)):
+            flags = dict(zip(names, values))
+            assert fast.route(call_type.value, flags) == policy.route(call_type, Flags(**flags))
+
+
+def test_version_goes_into_every_classification(engine, policy):
+    assert engine.version.startswith("clf-")
+    assert classify(engine, policy, "楼上漏水").model_version == engine.version
+
+
+def test_cli_writes_one_line_per_input_and_error_lines(engine, policy):
+    lines = [
+        json.dumps({"id": "a1", "text": "楼上漏水 天花板滴水", "received_at": "2024-12-01T10:00:00+08:00"}),
+        "{not json",
+        json.dumps({"id": "a3"}),
+        json.dumps(["not", "an", "object"]),
+        "",
+        json.dumps({"id": "a6", "text": "My father collapsed", "address": "Kandan"}, ensure_ascii=False),
+    ]
+    out = io.StringIO()
+    errors = run_classify(lines, out, engine, policy)
+    rows = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert errors == 3
+    assert [r.get("id") for r in rows] == ["a1", None, "a3", None, "a6"]
+    assert rows[1]["line"] == 2 and "line 2" in rows[1]["error"]
+    assert rows[2]["line"] == 3 and "text" in rows[2]["error"]
+    ok = rows[0]
+    assert set(ok) >= {"id", "call_type", "flags", "agencies", "confidence", "review", "reasons", "model_version"}
+    assert ok["call_type"] == "water_leak" and ok["agencies"] == ["property_management"]
+    assert rows[4]["call_type"] == "medical" and "ems_120" in rows[4]["agencies"]
+
+
+def test_heldout_split_is_deterministic_and_disjoint():
+    rows = load_corpus()
+    train, held = split(rows)
+    assert {r["id"] for r in train}.isdisjoint({r["id"] for r in held})
+    assert all(is_heldout(r["id"]) for r in held)
+    if rows:
+        assert 0.15 < len(held) / len(rows) < 0.35
+
+
+def test_heldout_quality_stays_above_floors(engine, policy):
+    _, held = split(load_corpus())
+    if len(held) < 100:
+        pytest.skip("corpus not present")
+    m = metrics(score(held, engine, policy))
+    assert m["macro_f1"] >= FLOOR_MACRO_F1
+    for name, floor in FLOOR_RECALL.items():
+        assert m[f"recall_{name}"] >= floor, name

@@ -13,7 +13,8 @@ from services.classifier.engine.features import CallFeatures
 from services.classifier.engine.routing import MEDICAL_TYPE, POLICE, POLICE_TYPE, FastPolicy
 
 MAX_CUES_SHOWN = 4
-NOTE_BELOW = 0.2  # a flag cue the model overruled is shown from this probability on
+NOTE_BELOW = 0.2
+UNCUED_FLAG = 0.9  # a flag with no cue word in the text needs this model probability  # a flag cue the model overruled is shown from this probability on
 
 
 class Evidence:
@@ -42,7 +43,10 @@ def decide_flags(ev: Evidence, flag_p: dict[str, float], thresholds: dict[str, f
     for f, p in flag_p.items():
         on = p >= thresholds[f]
         asserted = ev("F", f)
-        if on:
+        if on and not asserted and p < UNCUED_FLAG:
+            on = False  # flags are facts in the text: without a cue word the model needs to be sure
+            reasons.append(f"not {f} ({p:.2f}): no cue word in the text")
+        elif on:
             denied = ev("D", f)
             if denied and not asserted:
                 on = False
@@ -117,6 +121,9 @@ def safety_net(ev: Evidence, top: str, flags: dict[str, bool], type_p: dict[str,
         if agency not in routed and p >= (net["police_type"] if agency is POLICE else net["type"]):
             if agency not in extra or p > float(extra[agency].rsplit("(", 1)[1].rstrip(")")):
                 extra[agency] = f"{t} plausible ({p:.2f})"
+    crime = ev("T", POLICE_TYPE)
+    if crime and POLICE not in routed and POLICE not in extra and type_p[POLICE_TYPE] >= net["crime_cue"]:
+        extra[POLICE] = f"crime words {_fmt(crime)} ({type_p[POLICE_TYPE]:.2f})"
     low_flag = min(net["flag"], net["police_flag"])
     for f, p in flag_p.items():
         if flags[f]:
@@ -129,7 +136,9 @@ def safety_net(ev: Evidence, top: str, flags: dict[str, bool], type_p: dict[str,
         for agency in policy.route(top, {**flags, f: True}):
             if agency in routed or agency in extra or agency not in EMERGENCY_AGENCIES:
                 continue
-            if p >= (net["police_flag"] if agency is POLICE else net["flag"]):
+            if agency is POLICE and not (p >= net["police_flag"] and (ev("F", f) or uncertain)):
+                continue  # diversion: police only for a flag the text names
+            if p >= net["flag"]:
                 extra[agency] = f"{f} plausible ({p:.2f})"
             elif uncertain and agency is not POLICE:
                 extra[agency] = f"{f} possible: {_fmt(uncertain)}"

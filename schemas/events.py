@@ -92,17 +92,43 @@ class CallClassified(Event):
     classification: Classification
 
 
+class Place(BaseModel):
+    """Where the caller's address resolved to in the partner directory."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    community: str = Field(description="Community's full name, 'outside' or 'unknown'.")
+    compound: str | None = None
+    building: str | None = None
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class Mediation(BaseModel):
+    """A round-table mediation request (圆桌调解) for a neighbour dispute."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    parties: list[str] = Field(description="Who is in the dispute, as far as the call says.")
+    forces: list[str] = Field(description="The six forces the committee convenes.")
+
+
 class HandoffRequested(Event):
-    """One agency is to take (part of) a call. Exactly one per (call, agency)."""
+    """One partner is to take (part of) a call. One per (call, agency) and per escalation step."""
 
     kind: Literal["handoff.requested"] = "handoff.requested"
-    handoff_id: str = Field(description="Stable id of the handoff: one per call and agency.")
+    handoff_id: str = Field(description="Stable id of the handoff.")
     agency: Agency = Field(description="The agency that is to take the call.")
     partner_id: str = Field(description="The specific partner (unit, company, committee) chosen.")
-    rule: str = Field(description="Why this agency: the routing rule that fired.")
+    rule: str = Field(description="Why this agency: the routing rule that fired, or the escalation.")
     call_type: CallType
     flags: Flags
     review: bool = Field(False, description="A dispatcher should check this routing.")
+    priority: str = Field("P3", description="P1 (life, fire) .. P3 (quality of life).")
+    ack_by: datetime | None = Field(None, description="Acknowledgement deadline.")
+    resolve_by: datetime | None = Field(None, description="Resolution deadline.")
+    place: Place | None = Field(None, description="Where the address resolved to.")
+    escalated_from: str | None = Field(None, description="The handoff this one takes over from.")
+    mediation: Mediation | None = Field(None, description="Set for neighbour-dispute handoffs to a committee.")
     call: CallDetails
 
 
@@ -120,22 +146,52 @@ class HandoffStatusChanged(Event):
     eta: datetime | None = Field(None, description="Expected arrival or completion, when given.")
 
 
-class HandoffReport(Event):
-    """A partner or dispatcher reports a new status for a handoff; dispatch applies or refuses it."""
+class HandoffNotice(Event):
+    """Something dispatch did or noticed about a handoff that is not a state change."""
 
-    kind: Literal["handoff.report"] = "handoff.report"
+    kind: Literal["handoff.notice"] = "handoff.notice"
     handoff_id: str
-    status: HandoffStatus
+    partner_id: str
+    notice: Literal[
+        "delivery_failed", "reminder_sent", "caller_added", "dispatcher_alert", "police_added_repeat"
+    ] = Field(description="What happened.")
+    detail: str = Field(description="For a person: what and why.")
+
+
+class MediationReported(Event):
+    """A community committee reports on a round-table mediation (圆桌调解)."""
+
+    kind: Literal["mediation.reported"] = "mediation.reported"
+    handoff_id: str
+    partner_id: str
+    session_at: datetime = Field(description="When the round-table session is or was held.")
+    outcome: Literal["scheduled", "agreed", "partial", "failed"]
+    note: str | None = None
+
+
+class CallMerged(Event):
+    """A further call about an incident already being handled: it joins that incident."""
+
+    kind: Literal["call.merged"] = "call.merged"
+    incident_call_id: str = Field(description="The first call of the incident, whose handoffs carry on.")
+    reason: str
+
+
+class CallbackRecorded(Event):
+    """The station desk's callback (回访) to the citizen after the call was resolved."""
+
+    kind: Literal["callback.recorded"] = "callback.recorded"
+    outcome: Literal["satisfied", "not_satisfied", "unreachable"]
     actor: str
     note: str | None = None
-    eta: datetime | None = None
 
 
 class CallClosed(Event):
-    """Every handoff of the call reached an end state."""
+    """Every active handoff of the call is resolved; the call waits for its callback."""
 
     kind: Literal["call.closed"] = "call.closed"
     outcome: str = Field(description="How the call ended, e.g. 'resolved'.")
+    reopened_count: int = Field(0, description="How often a citizen's callback reopened the call before.")
 
 
 class DeadLetter(Event):
@@ -154,7 +210,10 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     CallClassified,
     HandoffRequested,
     HandoffStatusChanged,
-    HandoffReport,
+    HandoffNotice,
+    MediationReported,
+    CallMerged,
+    CallbackRecorded,
     CallClosed,
     DeadLetter,
 )

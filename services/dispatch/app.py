@@ -1,28 +1,86 @@
-"""Dispatch service factory."""
+"""Dispatch service factory: routing consumer, timeline projection, timer loop, partner and dispatcher API."""
 
+import asyncio
+import time
+
+import httpx
+import structlog
+from faststream.kafka import KafkaBroker
+from pydantic import BaseModel
 from redis.asyncio import Redis
 
-from schemas.codes import Agency
 from schemas.policy import load_policy
+from schemas.topics import Topic, partition_key
+from services.dispatch.callbacks import CallbackBook
+from services.dispatch.credentials import load_credentials
+from services.dispatch.delivery import WebhookSender
+from services.dispatch.desk import Desk
+from services.dispatch.directory import load_directory
 from services.dispatch.http import build_http
+from services.dispatch.incidents import IncidentBook
+from services.dispatch.partner_api import build_partner_api
 from services.dispatch.router import build_router
+from services.dispatch.routing import RoutingContext
+from services.dispatch.rules import load_rules
 from services.dispatch.settings import DispatchSettings
 from services.dispatch.stores import HandoffStore, TimelineStore
+from services.dispatch.timers import TimerStore
 from services.kit.dedupe import RedisSeenEvents
 from services.kit.service import Service
 from services.kit.stream import make_broker
 
-
-def _agency_desk(agency: Agency, _address: str | None) -> tuple[str, bool]:
-    return f"{agency.value}-desk", False
+log = structlog.get_logger()
 
 
 def create_service(settings: DispatchSettings) -> Service:
     redis = Redis.from_url(settings.redis_url, decode_responses=True)
     broker = make_broker(settings, "dispatch")
-    handoffs, timeline = HandoffStore(redis), TimelineStore(redis)
+    rules = load_rules(settings.rules_file)
+    ctx = RoutingContext(load_policy(settings.routing_file), rules, load_directory(settings.partners_file),
+                         settings.deadline_scale)
+    credentials = load_credentials(settings.credentials_file)
+    client = httpx.AsyncClient()
+    timers, callbacks, timeline = TimerStore(redis), CallbackBook(redis), TimelineStore(redis)
+    desk = Desk(publish=_publisher(broker), store=HandoffStore(redis), timers=timers, ctx=ctx,
+                sender=WebhookSender(client, rules.delivery.timeout_s), credentials=credentials,
+                webhook_base_url=settings.webhook_base_url)
+
+    async def open_callback(call_id: str, handoffs: list[dict]) -> None:
+        await callbacks.open(call_id, time.time() + rules.callback.delay_s, {
+            "partners": sorted({h["partner_id"] for h in handoffs if h["status"] == "resolved"}),
+            "closed_at": time.time(),
+        })
+
+    desk.on_call_closed = open_callback
     seen = RedisSeenEvents(redis, "dispatch", settings.dedupe_ttl_s)
-    broker.include_router(
-        build_router(settings, load_policy(settings.routing_file), _agency_desk, handoffs, timeline, seen)
-    )
-    return Service(name="dispatch", broker=broker, http=build_http(handoffs, timeline), on_stop=[redis.aclose])
+    broker.include_router(build_router(settings, ctx, desk, IncidentBook(redis, rules), timeline, seen))
+    http = build_http(desk, timeline, callbacks, build_partner_api(desk, credentials))
+
+    async def close() -> None:
+        await client.aclose()
+        await redis.aclose()
+
+    return Service(name="dispatch", broker=broker, http=http, on_stop=[close],
+                   background=[lambda: run_timers(desk, timers, settings.timer_poll_ms / 1000)])
+
+
+def _publisher(broker: KafkaBroker):
+    async def publish(event: BaseModel, topic: Topic) -> None:
+        await broker.publish(event, topic.name, key=partition_key(getattr(event, "call_id")))
+
+    return publish
+
+
+async def run_timers(desk: Desk, timers: TimerStore, poll_s: float) -> None:
+    """Claim due timers and fire them; a timer that fails stays claimed until its lease runs out, then retries."""
+    while True:
+        try:
+            for timer in await timers.claim_due(int(time.time() * 1000)):
+                try:
+                    await desk.fire(timer)
+                    await timers.done(timer.timer_id)
+                except Exception:  # noqa: BLE001 - one bad timer must not stop the others
+                    log.exception("timer.failed", timer_id=timer.timer_id)
+        except Exception:  # noqa: BLE001 - Redis away: try again on the next tick
+            log.exception("timer.poll_failed")
+        await asyncio.sleep(poll_s)

@@ -1,30 +1,83 @@
-"""Dispatch's HTTP edge: call timelines for dispatchers (the partner API joins it later)."""
+"""Dispatch's HTTP edge: call timelines and handoffs for dispatchers, callbacks for the station desk."""
 
-from fastapi import FastAPI, HTTPException
+import time
+from typing import Literal
 
-from services.dispatch.stores import HandoffStore, TimelineStore
+from fastapi import APIRouter, FastAPI, HTTPException
+from pydantic import BaseModel, ConfigDict, Field
+
+from schemas.codes import HandoffStatus
+from schemas.events import CallbackRecorded, derive_id
+from schemas.topics import DISPATCH_AUDIT
+from services.dispatch.callbacks import CallbackBook
+from services.dispatch.desk import Desk, NotFound
+from services.dispatch.lifecycle import Refused
+from services.dispatch.partner_view import dispatcher_view
+from services.dispatch.stores import TimelineStore
 
 
-def build_http(handoffs: HandoffStore, timeline: TimelineStore) -> FastAPI:
+class DispatcherCorrection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: HandoffStatus
+    dispatcher: str = Field(min_length=1, max_length=64, description="Who makes the correction.")
+    note: str | None = Field(None, max_length=1000)
+
+
+class CallbackOutcome(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    outcome: Literal["satisfied", "not_satisfied", "unreachable"]
+    actor: str = Field("station-desk", min_length=1, max_length=64)
+    note: str | None = Field(None, max_length=1000)
+
+
+def build_http(desk: Desk, timeline: TimelineStore, callbacks: CallbackBook, partner_api: APIRouter) -> FastAPI:
     app = FastAPI(title="callroute dispatch", version="1")
+    app.include_router(partner_api)
 
     @app.get("/api/v1/calls/{call_id}")
     async def call_timeline(call_id: str) -> dict:
         events = await timeline.get(call_id)
         if not events:
             raise HTTPException(404, detail=f"no call {call_id} is known (yet)")
-        classified = next((e for e in events if e["kind"] == "call.classified"), None)
-        received = next((e for e in events if e["kind"] == "call.received"), None)
-        records = await handoffs.for_call(call_id)
+        first = {e["kind"]: e for e in reversed(events)}
+        merged = first.get("call.merged")
         return {
             "call_id": call_id,
-            "call": (received or classified or {}).get("call"),
-            "classification": classified["classification"] if classified else None,
-            "handoffs": [
-                {k: r[k] for k in ("handoff_id", "agency", "partner_id", "status")} for r in records
-            ],
+            "call": (first.get("call.received") or first.get("call.classified") or {}).get("call"),
+            "classification": first["call.classified"]["classification"] if "call.classified" in first else None,
+            "merged_into": merged["incident_call_id"] if merged else None,
+            "handoffs": [dispatcher_view(r) for r in await desk.store.for_call(call_id)],
+            "callback": await callbacks.get(call_id),
             "timeline": events,
         }
+
+    @app.post("/api/v1/handoffs/{handoff_id}/status")
+    async def correct(handoff_id: str, body: DispatcherCorrection) -> dict:
+        try:
+            record = await desk.report(handoff_id, f"dispatcher:{body.dispatcher}", body.status, body.note,
+                                       by_partner=False)
+        except NotFound:
+            raise HTTPException(404, detail=f"no handoff {handoff_id}") from None
+        except Refused as exc:
+            raise HTTPException(409, detail={"error": "invalid_transition", "reason": exc.reason}) from None
+        return dispatcher_view(record)
+
+    @app.get("/api/v1/callbacks")
+    async def due_callbacks() -> dict:
+        return {"callbacks": await callbacks.pending()}
+
+    @app.post("/api/v1/callbacks/{call_id}")
+    async def record_callback(call_id: str, body: CallbackOutcome) -> dict:
+        if not await callbacks.record(call_id, body.outcome):
+            raise HTTPException(404, detail=f"no pending callback for call {call_id}")
+        await desk.publish(CallbackRecorded(
+            event_id=derive_id("callback", call_id, str(time.time_ns())), call_id=call_id,
+            outcome=body.outcome, actor=body.actor, note=body.note), DISPATCH_AUDIT)
+        reopened = await desk.reopen(call_id, body.note or "citizen not satisfied") \
+            if body.outcome == "not_satisfied" else []
+        return {"call_id": call_id, "outcome": body.outcome, "reopened_handoffs": reopened}
 
     @app.get("/healthz")
     async def health() -> dict[str, str]:

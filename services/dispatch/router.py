@@ -1,4 +1,4 @@
-"""Dispatch's stream handlers: route classified calls; project every event into call timelines."""
+"""Dispatch's stream handlers: take classified calls; project every event into call timelines."""
 
 import json
 
@@ -8,27 +8,24 @@ from faststream.kafka.annotations import KafkaBroker, KafkaMessage
 from pydantic import ValidationError
 
 from schemas.events import CallClassified
-from schemas.policy import RoutingPolicy
-from schemas.topics import (CALLS_CLASSIFIED, CALLS_CLOSED, CALLS_RECEIVED, DEAD_LETTER, HANDOFFS_REQUESTED,
-                            HANDOFFS_STATUS, partition_key)
-from services.dispatch.routing import ChoosePartner, plan_handoffs, routed_event
+from schemas.topics import (CALLS_CLASSIFIED, CALLS_CLOSED, CALLS_RECEIVED, DEAD_LETTER, DISPATCH_AUDIT,
+                            HANDOFFS_REQUESTED, HANDOFFS_STATUS)
+from services.dispatch.calls import take_call
+from services.dispatch.desk import Desk
+from services.dispatch.incidents import IncidentBook
+from services.dispatch.routing import RoutingContext
 from services.dispatch.settings import DispatchSettings
-from services.dispatch.stores import HandoffStore, TimelineStore
+from services.dispatch.stores import TimelineStore
 from services.kit.dedupe import SeenEvents
 from services.kit.stream import consumer_options, dead_letter, publish_dead_letter
 
 log = structlog.get_logger()
-TIMELINE_TOPICS = (CALLS_RECEIVED, CALLS_CLASSIFIED, HANDOFFS_REQUESTED, HANDOFFS_STATUS, CALLS_CLOSED, DEAD_LETTER)
+TIMELINE_TOPICS = (CALLS_RECEIVED, CALLS_CLASSIFIED, HANDOFFS_REQUESTED, HANDOFFS_STATUS, DISPATCH_AUDIT,
+                   CALLS_CLOSED, DEAD_LETTER)
 
 
-def build_router(
-    settings: DispatchSettings,
-    policy: RoutingPolicy,
-    choose: ChoosePartner,
-    handoffs: HandoffStore,
-    timeline: TimelineStore,
-    seen: SeenEvents,
-) -> KafkaRouter:
+def build_router(settings: DispatchSettings, ctx: RoutingContext, desk: Desk, incidents: IncidentBook,
+                 timeline: TimelineStore, seen: SeenEvents) -> KafkaRouter:
     router = KafkaRouter()
 
     @router.subscriber(CALLS_CLASSIFIED.name, **consumer_options(settings, settings.group_id))
@@ -45,18 +42,11 @@ def build_router(
             if await seen.seen(event.event_id):
                 log.info("event.repeat_skipped", event_id=event.event_id)
                 return
-            plans = plan_handoffs(event, policy, choose)
-            for handoff in plans:
-                if not await handoffs.claim(handoff):
-                    continue
-                key = partition_key(handoff.call_id)
-                await broker.publish(handoff, HANDOFFS_REQUESTED.name, key=key)
-                await broker.publish(routed_event(handoff), HANDOFFS_STATUS.name, key=key)
-                await handoffs.confirm_published(handoff.handoff_id)
+            routed = await take_call(event, ctx, desk, incidents)
             await seen.mark(event.event_id)
             c = event.classification
             log.info("call.routed", call_type=c.call_type.value, flags=c.flags.raised(),
-                     route=[f"{h.agency.value}:{h.partner_id}" for h in plans], review=any(h.review for h in plans))
+                     community=routed.place.community, merged_into=routed.merged_into, handoffs=routed.opened)
 
     @router.subscriber(*(t.name for t in TIMELINE_TOPICS), **consumer_options(settings, settings.timeline_group_id))
     async def on_any_event(msg: KafkaMessage) -> None:

@@ -1,14 +1,24 @@
-"""Dispatch's pure routing decision: a classified call -> one handoff per agency."""
+"""Dispatch's pure routing decisions: which partners take a classified call, and who takes over."""
 
-from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 
-from schemas.codes import Agency
-from schemas.events import CallClassified, HandoffRequested, HandoffStatusChanged, derive_id
-from schemas.codes import HandoffStatus
+from schemas.codes import Agency, CallType, HandoffStatus
+from schemas.events import (CallClassified, HandoffRequested, HandoffStatusChanged, Mediation, Place, derive_id)
 from schemas.policy import RoutingPolicy
+from services.dispatch.directory import OUTSIDE, UNKNOWN, Directory, Partner
+from services.dispatch.mediation import parties_in
+from services.dispatch.rules import DispatchRules
 
-# (agency, caller's address) -> (partner id, whether the partner choice needs a dispatcher's review)
-ChoosePartner = Callable[[Agency, str | None], tuple[str, bool]]
+REVIEW_BELOW_PLACE_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class RoutingContext:
+    policy: RoutingPolicy
+    rules: DispatchRules
+    directory: Directory
+    deadline_scale: float = 1.0
 
 
 def agencies_for(event: CallClassified, policy: RoutingPolicy) -> dict[Agency, str]:
@@ -20,42 +30,67 @@ def agencies_for(event: CallClassified, policy: RoutingPolicy) -> dict[Agency, s
     return routed
 
 
-def handoff_id(call_id: str, agency: Agency) -> str:
-    return derive_id("handoff", call_id, agency.value)
+def place_is_unsure(place: Place) -> bool:
+    return place.community in (OUTSIDE, UNKNOWN) or place.confidence < REVIEW_BELOW_PLACE_CONFIDENCE
 
 
-def plan_handoffs(event: CallClassified, policy: RoutingPolicy, choose: ChoosePartner) -> list[HandoffRequested]:
+def handoff_id(call_id: str, agency: Agency, round_: int = 0) -> str:
+    return derive_id("handoff", call_id, agency.value, *([f"round{round_}"] if round_ else []))
+
+
+def plan_handoffs(event: CallClassified, ctx: RoutingContext, place: Place, now: datetime, *,
+                  agencies: dict[Agency, str], round_: int = 0) -> list[HandoffRequested]:
     c = event.classification
-    plans = []
-    for agency, rule in agencies_for(event, policy).items():
-        partner_id, unsure_place = choose(agency, event.call.address)
-        hid = handoff_id(event.call_id, agency)
-        plans.append(
-            HandoffRequested(
-                event_id=derive_id("handoff.requested", hid),
-                call_id=event.call_id,
-                handoff_id=hid,
-                agency=agency,
-                partner_id=partner_id,
-                rule=rule,
-                call_type=c.call_type,
-                flags=c.flags,
-                review=c.review or unsure_place,
-                call=event.call,
-            )
+    return [
+        _request(
+            handoff_id(event.call_id, agency, round_), event.call_id, ctx,
+            ctx.directory.partner_for(agency, place.community, place.compound), rule,
+            c.call_type, c.flags, c.review or place_is_unsure(place), place, event.call, now,
         )
-    return plans
+        for agency, rule in agencies.items()
+    ]
 
 
-def routed_event(handoff: HandoffRequested) -> HandoffStatusChanged:
+def successor(previous: HandoffRequested, partner: Partner, reason: str, ctx: RoutingContext,
+              now: datetime) -> HandoffRequested:
+    """The handoff that takes over when `previous` was rejected or escalated."""
+    return _request(
+        derive_id("handoff", previous.handoff_id, "next", partner.id), previous.call_id, ctx, partner,
+        f"{reason} (from {previous.partner_id})", previous.call_type, previous.flags, previous.review,
+        previous.place, previous.call, now, escalated_from=previous.handoff_id,
+    )
+
+
+def reopened(previous: HandoffRequested, round_: int, note: str, ctx: RoutingContext,
+             now: datetime) -> HandoffRequested:
+    """The same partner takes the call again after the citizen's callback said it is not fixed."""
+    partner = ctx.directory.partner(previous.partner_id)
+    return _request(
+        handoff_id(previous.call_id, previous.agency, round_), previous.call_id, ctx, partner,
+        f"reopened after callback: {note}", previous.call_type, previous.flags, previous.review,
+        previous.place, previous.call, now, escalated_from=previous.handoff_id,
+    )
+
+
+def _request(hid, call_id, ctx, partner, rule, call_type, flags, review, place, call, now,
+             escalated_from=None) -> HandoffRequested:
+    priority = ctx.rules.priority(call_type, flags)
+    ack, resolve = ctx.rules.deadline(priority, partner.agency, ctx.deadline_scale)
+    mediation = None
+    if call_type == CallType.NEIGHBOR_DISPUTE and partner.agency == Agency.COMMUNITY_COMMITTEE:
+        mediation = Mediation(parties=parties_in(call.text), forces=list(ctx.rules.mediation_forces))
+    return HandoffRequested(
+        event_id=derive_id("handoff.requested", hid), call_id=call_id, occurred_at=now, handoff_id=hid,
+        agency=partner.agency, partner_id=partner.id, rule=rule, call_type=call_type, flags=flags, review=review,
+        priority=priority, ack_by=now + ack, resolve_by=now + resolve, place=place,
+        escalated_from=escalated_from, mediation=mediation, call=call,
+    )
+
+
+def status_event(request: HandoffRequested, before: HandoffStatus | None, after: HandoffStatus, actor: str,
+                 note: str | None, now: datetime, eta: datetime | None = None) -> HandoffStatusChanged:
     return HandoffStatusChanged(
-        event_id=derive_id("handoff.status", handoff.handoff_id, "routed"),
-        call_id=handoff.call_id,
-        handoff_id=handoff.handoff_id,
-        agency=handoff.agency,
-        partner_id=handoff.partner_id,
-        from_status=None,
-        status=HandoffStatus.ROUTED,
-        actor="dispatch",
-        note=handoff.rule,
+        event_id=derive_id("handoff.status", request.handoff_id, after.value), call_id=request.call_id,
+        occurred_at=now, handoff_id=request.handoff_id, agency=request.agency, partner_id=request.partner_id,
+        from_status=before, status=after, actor=actor, note=note, eta=eta,
     )

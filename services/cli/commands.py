@@ -32,7 +32,8 @@ def _input_lines(file: str | None):
 def up(args: argparse.Namespace) -> int:
     from services.cli.up import Supervisor
 
-    return Supervisor(home(), rate=args.rate, simulate=not args.no_sim, port=args.port).run()
+    scale = args.deadline_scale if args.deadline_scale is not None else (1.0 if args.no_sim else 0.05)
+    return Supervisor(home(), rate=args.rate, simulate=not args.no_sim, port=args.port, deadline_scale=scale).run()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -128,6 +129,6 @@ def docs(args: argparse.Namespace) -> int:
 def simulate_partners(args: argparse.Namespace) -> int:
     from services.cli.partner_sim import run_simulator
 
-    return run_simulator(served_url(args.url), home(), args.port)
+    return run_simulator(served_url(args.url), home(), args.port, args.speed)
 
 

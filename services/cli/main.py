@@ -14,6 +14,8 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--rate", type=float, default=0.5, help="simulated calls per second (default 0.5)")
     up.add_argument("--no-sim", action="store_true", help="no simulated calls and no partner simulator")
     up.add_argument("--port", type=int, default=0, help="HTTP port of the API (default: a free one)")
+    up.add_argument("--deadline-scale", type=float, default=None,
+                    help="multiplies every deadline (default 0.05 with the simulator, so escalations show; 1 with --no-sim)")
     up.set_defaults(func=commands.up)
 
     run = sub.add_parser("run", help="run one service process (production: N of each in one consumer group)")
@@ -48,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim = psub.add_parser("simulate", help="play the demo partners (webhook receivers that answer)")
     sim.add_argument("--url", help="API URL (default: the one `callroute up` is serving)")
     sim.add_argument("--port", type=int, default=0)
+    sim.add_argument("--speed", type=float, default=1.0, help="multiplies every simulated delay (0.5 = twice as fast)")
     sim.set_defaults(func=commands.simulate_partners)
     return parser
 

@@ -215,7 +215,7 @@ async def _read_keys(path: Path, timeout_s: float, stopping: asyncio.Event) -> d
             return None
 
 
-async def _main(api_url: str, home: Path, port: int) -> int:
+async def _main(api_url: str, home: Path, port: int, speed: float = 1.0) -> int:
     stopping = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -228,7 +228,7 @@ async def _main(api_url: str, home: Path, port: int) -> int:
         return 0 if stopping.is_set() else 1
     port = port or int(keys.get("simulator_port") or 0)
     try:
-        await simulate(api_url or keys["api_url"], keys, port, stopping, random.Random())
+        await simulate(api_url or keys["api_url"], keys, port, stopping, random.Random(), speed)
     except OSError as exc:
         print(f"sim: cannot listen on 127.0.0.1:{port}: {exc}", file=sys.stderr)
         return 1
@@ -236,9 +236,9 @@ async def _main(api_url: str, home: Path, port: int) -> int:
     return 0
 
 
-def run_simulator(api_url: str, home: Path, port: int) -> int:
+def run_simulator(api_url: str, home: Path, port: int, speed: float = 1.0) -> int:
     """Run the partner simulator until SIGINT/SIGTERM; the exit code for the command line."""
     try:
-        return asyncio.run(_main(api_url, Path(home), port))
+        return asyncio.run(_main(api_url, Path(home), port, speed))
     except KeyboardInterrupt:
         return 130

@@ -15,6 +15,8 @@ from pathlib import Path
 from services.cli.engines import Engine, free_port, start_tansu, start_valkey, wait_for_port
 from services.cli.route_printer import print_routes
 from services.cli.simulate_calls import replay_calls
+from services.dispatch.credentials import issue_demo_credentials
+from services.dispatch.directory import load_directory
 from services.kit.stream import ensure_topics
 
 SERVICES = ("intake", "classifier", "dispatch", "gateway")
@@ -49,8 +51,9 @@ class Child:
 
 
 class Supervisor:
-    def __init__(self, home: Path, rate: float, simulate: bool, port: int = 0) -> None:
+    def __init__(self, home: Path, rate: float, simulate: bool, port: int = 0, deadline_scale: float = 1.0) -> None:
         self.home, self.rate, self.simulate, self.port = home, rate, simulate, port
+        self.deadline_scale = deadline_scale
         self.engines: list[Engine] = []
         self.children: list[Child] = []
         self.stopping = asyncio.Event()
@@ -93,24 +96,34 @@ class Supervisor:
         say(f"topics ready ({len(created)} created)")
 
         port = self.port or free_port()
-        ports = {"intake": free_port(), "dispatch": free_port()}
+        url = f"http://127.0.0.1:{port}"
+        ports = {"intake": free_port(), "dispatch": free_port(), "simulator": free_port()}
+        directory = load_directory()
+        creds = issue_demo_credentials(directory.partners, self.home, url, ports["simulator"] if self.simulate else None)
+        say(f"partner API keys for the {len(directory.partners)} demo partners: {self.home / 'partner-keys.json'}")
         env = {
             **os.environ,
             "KAFKA_BOOTSTRAP_SERVERS": kafka, "REDIS_URL": redis, "CALLROUTE_HOME": str(self.home),
             "INTAKE_HTTP_PORT": str(ports["intake"]), "DISPATCH_HTTP_PORT": str(ports["dispatch"]),
             "INTAKE_URL": f"http://127.0.0.1:{ports['intake']}", "DISPATCH_URL": f"http://127.0.0.1:{ports['dispatch']}",
             "GATEWAY_PORT": str(port), "PYTHONUNBUFFERED": "1",
+            "PARTNER_CREDENTIALS_FILE": str(creds), "DEADLINE_SCALE": str(self.deadline_scale),
         }
-        env.update(self._extra_env())
+        if self.simulate:
+            env["PARTNER_WEBHOOK_BASE_URL"] = f"http://127.0.0.1:{ports['simulator']}"
+        cli = [sys.executable, "-m", "services.cli.main"]
         for name in SERVICES:
-            argv = [sys.executable, "-m", "services.cli.main", "run", name]
-            self.children.append(Child(name, argv, env, self.home / "logs" / f"{name}.log"))
+            self.children.append(Child(name, [*cli, "run", name], env, self.home / "logs" / f"{name}.log"))
+        if self.simulate:
+            sim = [*cli, "partners", "simulate", "--url", url, "--port", str(ports["simulator"]), "--speed", "0.3"]
+            self.children.append(Child("partner-sim", sim, env, self.home / "logs" / "partner-sim.log"))
         for child in self.children:
             await child.start()
         await asyncio.to_thread(wait_for_port, port, 30.0)
-        url = f"http://127.0.0.1:{port}"
         (self.home / "state.json").write_text(json.dumps({"url": url, "kafka": kafka, "redis": redis}))
-        say(f"services: {', '.join(SERVICES)} (logs in {self.home / 'logs'})")
+        say(f"processes: {', '.join(c.name for c in self.children)} (logs in {self.home / 'logs'})")
+        if self.deadline_scale != 1.0:
+            say(f"deadlines scaled by {self.deadline_scale} (see --deadline-scale) so escalations show in minutes")
         say(f"API listening on {url}")
         print(url, flush=True)
 
@@ -125,9 +138,6 @@ class Supervisor:
         for child in self.children:
             say(f"stopped {child.name}")
         return 0
-
-    def _extra_env(self) -> dict[str, str]:
-        return {}
 
     def _sim_jobs(self, url: str) -> list:
         if not self.simulate:

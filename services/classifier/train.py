@@ -1,9 +1,12 @@
 """Train the classifier's linear model on the training split and write data/model-clf.json.
 
     python -m services.classifier.train [--c 4.0]
+    python -m services.classifier.train --cv 5 [--misses FILE]   # k-fold estimate on the TRAIN split
 
 scikit-learn is a training-time dependency only: the model is exported as plain JSON weights
-and scored in pure Python at run time. The held-out split (data/splits.py) is never read here.
+and scored in pure Python at run time. The held-out split (data/splits.py) is never read here:
+every setting (C, n-gram order, thresholds, lexicon work) is chosen by cross-validation on the
+training split (`--cv`), so the held-out and sample figures stay honest.
 """
 
 import argparse
@@ -30,8 +33,8 @@ FLAG_BETA = {"injured": 2.0, "violence": 1.5, "deliberate": 1.0, "damage": 1.0, 
 SAFETY = {"type": 0.2, "police_type": 0.4, "flag": 0.3, "police_flag": 0.45, "crime_cue": 0.15}
 
 
-def featurize(rows, lexicon):
-    return [extract(lexicon, r["text"]) for r in rows]
+def featurize(rows, lexicon, zh_n):
+    return [extract(lexicon, r["text"], zh_n) for r in rows]
 
 
 def build_matrix(feats, vocab):
@@ -59,7 +62,7 @@ def make_vocab(feats):
     return {n: i for i, n in enumerate(names)}
 
 
-def fit(X, y_type, Y_flags, c):
+def fit(X, y_type, Y_flags, c, c_flag):
     type_clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(X, y_type)
     flag_clfs = []
     for k in range(Y_flags.shape[1]):
@@ -67,7 +70,7 @@ def fit(X, y_type, Y_flags, c):
         if yk.min() == yk.max():
             flag_clfs.append(None)
             continue
-        flag_clfs.append(LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(X, yk))
+        flag_clfs.append(LogisticRegression(C=c_flag, max_iter=3000, class_weight="balanced").fit(X, yk))
     return type_clf, flag_clfs
 
 
@@ -75,15 +78,15 @@ def flag_probs(flag_clfs, X):
     return np.column_stack([np.zeros(X.shape[0]) if m is None else m.predict_proba(X)[:, 1] for m in flag_clfs])
 
 
-def tune_thresholds(feats, y_type, Y_flags, c):
-    """Flag thresholds from 5-fold out-of-fold probabilities on the training split."""
+def tune_thresholds(feats, y_type, Y_flags, c, c_flag, folds=5):
+    """Flag thresholds from k-fold out-of-fold probabilities on the training rows given."""
     oof = np.zeros(Y_flags.shape, dtype=float)
-    folds = StratifiedKFold(5, shuffle=True, random_state=7)
-    for tr, te in folds.split(np.zeros(len(y_type)), y_type):
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=7)
+    for tr, te in splitter.split(np.zeros(len(y_type)), y_type):
         vocab = make_vocab([feats[i] for i in tr])
         Xtr = build_matrix([feats[i] for i in tr], vocab)
         Xte = build_matrix([feats[i] for i in te], vocab)
-        _, fc = fit(Xtr, y_type[tr], Y_flags[tr], c)
+        _, fc = fit(Xtr, y_type[tr], Y_flags[tr], c, c_flag)
         oof[te] = flag_probs(fc, Xte)
     out = {}
     for k, name in enumerate(FLAG_NAMES):
@@ -100,7 +103,7 @@ def tune_thresholds(feats, y_type, Y_flags, c):
     return out
 
 
-def export(vocab, type_clf, flag_clfs, thresholds, n_train) -> dict:
+def export(vocab, type_clf, flag_clfs, thresholds, n_train, zh_n) -> dict:
     classes = list(type_clf.classes_)
     tw = np.zeros((len(vocab), len(TYPES)))
     tb = np.zeros(len(TYPES))
@@ -126,6 +129,7 @@ def export(vocab, type_clf, flag_clfs, thresholds, n_train) -> dict:
         "format": 1,
         "types": TYPES,
         "flags": list(FLAG_NAMES),
+        "features": {"zh_ngram": zh_n},
         "trained_on": {"date": date.today().strftime("%Y.%m.%d"), "calls": n_train, "min_df": MIN_DF},
         "thresholds": {"flag": thresholds, "safety": SAFETY},
         "bias": [round(float(v), 4) for v in np.concatenate([tb, fb])],
@@ -133,25 +137,63 @@ def export(vocab, type_clf, flag_clfs, thresholds, n_train) -> dict:
     }
 
 
+def train_model(rows, lexicon, c, c_flag, zh_n, feats=None, tune_folds=5) -> dict:
+    """The model file's content, trained on `rows` (thresholds tuned inside `rows` only)."""
+    feats = feats if feats is not None else featurize(rows, lexicon, zh_n)
+    y_type = np.array([r["call_type"] for r in rows])
+    Y_flags = np.array([[int(r["flags"][f]) for f in FLAG_NAMES] for r in rows])
+    thresholds = tune_thresholds(feats, y_type, Y_flags, c, c_flag, tune_folds)
+    vocab = make_vocab(feats)
+    type_clf, flag_clfs = fit(build_matrix(feats, vocab), y_type, Y_flags, c, c_flag)
+    return export(vocab, type_clf, flag_clfs, thresholds, len(rows), zh_n)
+
+
+def cross_validate(rows, lexicon, args, out=sys.stdout) -> list[dict]:
+    """k-fold estimate of the whole engine (model, thresholds, decision layer) on training rows."""
+    from schemas.policy import load_policy
+    from services.classifier.engine import Engine
+    from services.classifier.engine.model import LinearModel
+    from services.classifier.evaluate import score
+
+    policy = load_policy()
+    feats = featurize(rows, lexicon, args.zh_ngram)
+    y = np.array([r["call_type"] for r in rows])
+    results = []
+    for tr, te in StratifiedKFold(args.cv, shuffle=True, random_state=11).split(np.zeros(len(y)), y):
+        model = train_model([rows[i] for i in tr], lexicon, args.c, args.c_flag, args.zh_ngram,
+                            feats=[feats[i] for i in tr], tune_folds=3)
+        engine = Engine(lexicon, LinearModel(model), "cv")
+        results += score([rows[i] for i in te], engine, policy)
+    return results
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength")
+    ap.add_argument("--c", type=float, default=4.0, help="inverse regularisation strength (call type)")
+    ap.add_argument("--c-flag", type=float, default=None, help="inverse regularisation of the flag heads")
+    ap.add_argument("--zh-ngram", type=int, default=2, help="longest Chinese character n-gram")
+    ap.add_argument("--cv", type=int, default=0, help="k-fold cross-validation on the training split only")
+    ap.add_argument("--misses", default=None, help="with --cv: write the out-of-fold errors here")
     ap.add_argument("--out", default=str(MODEL_FILE))
     args = ap.parse_args(argv)
+    args.c_flag = args.c_flag or args.c
     train, heldout = split(load_corpus())
     lexicon = load_lexicon()
-    feats = featurize(train, lexicon)
-    y_type = np.array([r["call_type"] for r in train])
-    Y_flags = np.array([[int(r["flags"][f]) for f in FLAG_NAMES] for r in train])
-    thresholds = tune_thresholds(feats, y_type, Y_flags, args.c)
-    vocab = make_vocab(feats)
-    type_clf, flag_clfs = fit(build_matrix(feats, vocab), y_type, Y_flags, args.c)
-    model = export(vocab, type_clf, flag_clfs, thresholds, len(train))
+    if args.cv:
+        from services.classifier.evaluate import misses, print_table
+        results = cross_validate(train, lexicon, args)
+        print_table(f"{args.cv}-fold CV on the training split ({len(train)} calls; C={args.c}, "
+                    f"C_flag={args.c_flag}, zh_ngram={args.zh_ngram})", results, sys.stdout)
+        if args.misses:
+            with open(args.misses, "w", encoding="utf-8") as fh:
+                fh.write("\n".join(misses(results)) + "\n")
+        return 0
+    model = train_model(train, lexicon, args.c, args.c_flag, args.zh_ngram)
     with open(args.out, "w", encoding="utf-8") as fh:
         json.dump(model, fh, ensure_ascii=False, separators=(",", ":"))
     print(f"trained on {len(train)} calls ({len(heldout)} held out, never seen); "
-          f"types {dict(Counter(y_type.tolist()))}")
-    print(f"features kept {len(model['weights'])} of {len(vocab)}; flag thresholds {thresholds}")
+          f"types {dict(Counter(r['call_type'] for r in train))}")
+    print(f"features kept {len(model['weights'])}; flag thresholds {model['thresholds']['flag']}")
     print(f"wrote {args.out}")
     return 0
 

@@ -1,61 +1,81 @@
 """From model probabilities and cue evidence to a Classification: flags, routing, safety net, reasons.
 
+Flags are facts in the text. A flag is on when
+  - a *decisive* cue for it is asserted (lexicon `strong`, e.g. '被困', '砸坏', 'stabbed'), or a
+    decisive cue for it given the call type (lexicon `strong_for`, e.g. a thrown object on a
+    falling-object call is deliberate: DOMAIN.md), or
+  - the model passes the flag's threshold and the text has a (non-negated) cue word for it, or
+  - the model is very sure (>= 0.9) and no denial ('没人受伤', 'no one inside') stands against it.
+DOMAIN.md's rules follow: violence makes the call police_matter; a medical call is always injured.
+
+Diversion: police_matter needs words of a crime, a weapon or violence; without them a doubtful
+police_matter (below the `police_type` bar) gives way to the next call type, and police is only
+added by the safety net.
+
 Safety first: when another reading of the call is plausible (a second call type, or a flag that
 is uncertain in the text) and that reading needs police, 120 or 119, its agency is added and the
 call goes to review. Police is added on a stricter bar than 120/119, so that calls needing no
-police stay off the police (diversion).
+police stay off the police.
 """
 
 from schemas.codes import EMERGENCY_AGENCIES, Agency, CallType
 from schemas.events import Classification, Flags
 from schemas.policy import RoutingPolicy
 from services.classifier.engine.features import CallFeatures
-from services.classifier.engine.routing import MEDICAL_TYPE, POLICE, POLICE_TYPE, FastPolicy
+from services.classifier.engine.routing import FLAG_BIT, MEDICAL_TYPE, POLICE, POLICE_TYPE, FastPolicy
 
 MAX_CUES_SHOWN = 4
 NOTE_BELOW = 0.2
-UNCUED_FLAG = 0.9  # a flag with no cue word in the text needs this model probability  # a flag cue the model overruled is shown from this probability on
+UNCUED_FLAG = 0.9  # a flag with no cue word in the text needs this model probability
+_CALL_TYPES = {t.value: t for t in CallType}
+_NO_CUES: list[str] = []
 
 
 class Evidence:
     """The cue matches of one call, indexed by (kind, label, status)."""
 
+    __slots__ = ("index",)
+
     def __init__(self, feats: CallFeatures) -> None:
-        self.index: dict[tuple[str, str, str], list[str]] = {}
+        index: dict[tuple[str, str, str], list[str]] = {}
         for kind, label, cue, status in feats.hits:
             if kind == "T" and status == "unc":
                 status = "pos"  # a possible call type still counts for the type
-            cues = self.index.setdefault((kind, label, status), [])
-            if cue not in cues:
+            cues = index.get((kind, label, status))
+            if cues is None:
+                index[kind, label, status] = [cue]
+            elif cue not in cues:
                 cues.append(cue)
+        self.index = index
 
     def __call__(self, kind: str, label: str, status: str = "pos") -> list[str]:
-        return self.index.get((kind, label, status), [])[:MAX_CUES_SHOWN]
+        return self.index.get((kind, label, status), _NO_CUES)
 
 
 def _fmt(cues) -> str:
-    return ", ".join(f"'{c}'" for c in cues)
+    return ", ".join(f"'{c}'" for c in cues[:MAX_CUES_SHOWN])
 
 
-def decide_flags(ev: Evidence, flag_p: dict[str, float], thresholds: dict[str, float],
+def decide_flags(ev: Evidence, top: str, flag_p: dict[str, float], thresholds: dict[str, float],
                  reasons: list[str]) -> dict[str, bool]:
     flags: dict[str, bool] = {}
     for f, p in flag_p.items():
-        on = p >= thresholds[f]
         asserted = ev("F", f)
-        if on and not asserted and p < UNCUED_FLAG:
-            on = False  # flags are facts in the text: without a cue word the model needs to be sure
-            reasons.append(f"not {f} ({p:.2f}): no cue word in the text")
-        elif on:
+        decisive = ev("S", f) or ev("S", f + "@" + top)
+        if decisive:
+            on = True
+            reasons.append(f"flag {f} ({p:.2f}): decisive cues {_fmt(decisive)}")
+        elif asserted and p >= thresholds[f]:
+            on = True
+            reasons.append(f"flag {f} ({p:.2f}): cues {_fmt(asserted)}")
+        elif p >= UNCUED_FLAG and not asserted:
             denied = ev("D", f)
-            if denied and not asserted:
-                on = False
-                reasons.append(f"not {f}: denied by {_fmt(denied)}")
-            else:
-                reasons.append(f"flag {f} ({p:.2f})" + (f": cues {_fmt(asserted)}" if asserted else ""))
-        elif asserted and p >= NOTE_BELOW:
-            reasons.append(f"not {f} ({p:.2f}) despite {_fmt(asserted)}")
-        if not on:
+            on = not denied
+            reasons.append(f"not {f}: denied by {_fmt(denied)}" if denied else f"flag {f} ({p:.2f}): n-gram model")
+        else:
+            on = False
+            if asserted and p >= NOTE_BELOW:
+                reasons.append(f"not {f} ({p:.2f}) despite {_fmt(asserted)}")
             negated = ev("F", f, "neg")
             if negated:
                 reasons.append(f"negated: {_fmt(negated)} ({f})")
@@ -63,15 +83,26 @@ def decide_flags(ev: Evidence, flag_p: dict[str, float], thresholds: dict[str, f
     return flags
 
 
+def choose_type(ev: Evidence, type_p: dict[str, float], police_bar: float, reasons: list[str]) -> str:
+    ranked = sorted(type_p, key=type_p.__getitem__, reverse=True)
+    top = ranked[0]
+    if top == POLICE_TYPE and type_p[top] < police_bar and not ev("T", POLICE_TYPE) \
+            and not ev("F", "violence") and not ev("S", "violence"):
+        reasons.append(f"not police_matter ({type_p[top]:.2f}): no words of a crime, weapon or violence")
+        top = ranked[1]
+    cues = ev("T", top)
+    reasons.append(f"type {top} ({type_p[top]:.2f})" + (f": cues {_fmt(cues)}" if cues else ": n-gram model"))
+    return top
+
+
 def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, float],
            thresholds: dict, policy: RoutingPolicy, version: str) -> Classification:
     reasons: list[str] = []
     ev = Evidence(feats)
-    top = max(type_p, key=type_p.__getitem__)
+    net = thresholds["safety"]
+    top = choose_type(ev, type_p, net["police_type"], reasons)
     confidence = type_p[top]
-    cues = ev("T", top)
-    reasons.append(f"type {top} ({confidence:.2f})" + (f": cues {_fmt(cues)}" if cues else ": n-gram model"))
-    flags = decide_flags(ev, flag_p, thresholds["flag"], reasons)
+    flags = decide_flags(ev, top, flag_p, thresholds["flag"], reasons)
     if flags["violence"] and top != POLICE_TYPE:
         # DOMAIN.md: violence, a weapon or a threat makes it police_matter, even with someone hurt.
         reasons.append(f"rule: violence makes it police_matter (model's type was {top})")
@@ -84,62 +115,104 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
         reasons.append(f"misleading words set aside: {_fmt(feats.masked)}")
 
     fast = FastPolicy.of(policy)
-    routed = fast.route(top, flags)
-    extra = safety_net(ev, top, flags, type_p, flag_p, thresholds["safety"], fast, routed)
+    mask = 0
+    for f, on in flags.items():
+        if on:
+            mask |= FLAG_BIT[f]
+    routed = fast.route_mask(top, mask)
+    extra = safety_net(ev, top, flags, mask, type_p, flag_p, net, fast, routed)
     reasons.append("routing: " + "; ".join(f"{a.value} <- {why}" for a, why in routed.items()))
     for agency, why in extra.items():
         reasons.append(f"safety: {agency.value} added, {why}")
-    review_why = []
-    if confidence < fast.review_below:
-        review_why.append(f"confidence {confidence:.2f} below {fast.review_below}")
-    if extra:
-        review_why.append("another reading needs an emergency agency")
-    if review_why:
-        reasons.append("review: " + "; ".join(review_why))
-    # Built without re-validation: every value above is already of its schema type (hot path).
-    return Classification.model_construct(
-        call_type=CallType(top),
-        flags=Flags.model_construct(**flags),
-        confidence=round(confidence, 4),
-        review=bool(review_why),
-        reasons=reasons,
-        agencies=list(routed) + list(extra),
-        model_version=version,
-    )
+    review = confidence < fast.review_below or bool(extra)
+    if review:
+        why = []
+        if confidence < fast.review_below:
+            why.append(f"confidence {confidence:.2f} below {fast.review_below}")
+        if extra:
+            why.append("another reading needs an emergency agency")
+        reasons.append("review: " + "; ".join(why))
+    return build_classification(top, mask, round(confidence, 4), review, reasons,
+                                list(routed) + list(extra), version)
 
 
-def safety_net(ev: Evidence, top: str, flags: dict[str, bool], type_p: dict[str, float],
+def safety_net(ev: Evidence, top: str, flags: dict[str, bool], mask: int, type_p: dict[str, float],
                flag_p: dict[str, float], net: dict[str, float], policy: FastPolicy,
                routed: dict[Agency, str]) -> dict[Agency, str]:
     """Emergency agencies of plausible other readings that the chosen reading does not reach."""
     extra: dict[Agency, str] = {}
-    low_type = min(net["type"], net["police_type"])
+    bar_type, bar_police_type = net["type"], net["police_type"]
+    low_type = min(bar_type, bar_police_type)
     for t, p in type_p.items():
         if p < low_type or t == top or t not in policy.emergency_base:
             continue
         agency = policy.base[t]
-        if agency not in routed and p >= (net["police_type"] if agency is POLICE else net["type"]):
-            if agency not in extra or p > float(extra[agency].rsplit("(", 1)[1].rstrip(")")):
-                extra[agency] = f"{t} plausible ({p:.2f})"
+        if agency not in routed and p >= (bar_police_type if agency is POLICE else bar_type):
+            old = extra.get(agency)
+            if old is None or p > old[0]:
+                extra[agency] = (p, f"{t} plausible ({p:.2f})")
+    out = {a: why for a, (_p, why) in extra.items()}
     crime = ev("T", POLICE_TYPE)
-    if crime and POLICE not in routed and POLICE not in extra and type_p[POLICE_TYPE] >= net["crime_cue"]:
-        extra[POLICE] = f"crime words {_fmt(crime)} ({type_p[POLICE_TYPE]:.2f})"
-    low_flag = min(net["flag"], net["police_flag"])
+    if crime and POLICE not in routed and POLICE not in out and type_p[POLICE_TYPE] >= net["crime_cue"]:
+        out[POLICE] = f"crime words {_fmt(crime)} ({type_p[POLICE_TYPE]:.2f})"
+    bar_flag, bar_police_flag = net["flag"], net["police_flag"]
+    low_flag = min(bar_flag, bar_police_flag)
     for f, p in flag_p.items():
         if flags[f]:
             continue
         uncertain = ev("F", f, "unc")
-        if p < low_flag and not uncertain:
+        if not uncertain and (p < low_flag or ev("D", f)):
             continue
-        if ev("D", f) and not uncertain:
-            continue
-        for agency in policy.route(top, {**flags, f: True}):
-            if agency in routed or agency in extra or agency not in EMERGENCY_AGENCIES:
+        for agency in policy.route_mask(top, mask | FLAG_BIT[f]):
+            if agency in routed or agency in out or agency not in EMERGENCY_AGENCIES:
                 continue
-            if agency is POLICE and not (p >= net["police_flag"] and (ev("F", f) or uncertain)):
+            if agency is POLICE and not (p >= bar_police_flag and (ev("F", f) or uncertain)):
                 continue  # diversion: police only for a flag the text names
-            if p >= net["flag"]:
-                extra[agency] = f"{f} plausible ({p:.2f})"
+            if p >= bar_flag:
+                out[agency] = f"{f} plausible ({p:.2f})"
             elif uncertain and agency is not POLICE:
-                extra[agency] = f"{f} possible: {_fmt(uncertain)}"
-    return extra
+                out[agency] = f"{f} possible: {_fmt(uncertain)}"
+    return out
+
+
+# --- building the result -------------------------------------------------------------------------
+# Every value is already of its schema type, so the result is built without re-validation (the hot
+# path). Flags objects are immutable and shared: one per flag combination.
+_FLAGS_BY_MASK = [Flags(**{f: bool(m & bit) for f, bit in FLAG_BIT.items()}) for m in range(32)]
+_FIELDS = tuple(Classification.model_fields)
+_new = Classification.__new__
+_setattr = object.__setattr__
+
+
+def _build_fast(call_type, flags, confidence, review, reasons, agencies, version) -> Classification:
+    m = _new(Classification)
+    _setattr(m, "__dict__", {"call_type": call_type, "flags": flags, "confidence": confidence,
+                             "review": review, "reasons": reasons, "agencies": agencies,
+                             "model_version": version})
+    _setattr(m, "__pydantic_fields_set__", set(_FIELDS))
+    _setattr(m, "__pydantic_extra__", None)
+    _setattr(m, "__pydantic_private__", None)
+    return m
+
+
+def _build_checked(call_type, flags, confidence, review, reasons, agencies, version) -> Classification:
+    return Classification.model_construct(call_type=call_type, flags=flags, confidence=confidence, review=review,
+                                          reasons=reasons, agencies=agencies, model_version=version)
+
+
+def _fast_path_ok() -> bool:
+    """The shortcut must give exactly what pydantic's model_construct gives (else use the latter)."""
+    if _FIELDS != ("call_type", "flags", "confidence", "review", "reasons", "agencies", "model_version") \
+            or Classification.__pydantic_post_init__:
+        return False
+    args = (CallType.MEDICAL, _FLAGS_BY_MASK[1], 0.5, True, ["r"], [Agency.EMS_120], "v")
+    a, b = _build_fast(*args), _build_checked(*args)
+    return a == b and a.model_dump() == b.model_dump() and a.__pydantic_fields_set__ == b.__pydantic_fields_set__
+
+
+_build = _build_fast if _fast_path_ok() else _build_checked
+
+
+def build_classification(top: str, mask: int, confidence: float, review: bool, reasons: list[str],
+                         agencies: list[Agency], version: str) -> Classification:
+    return _build(_CALL_TYPES[top], _FLAGS_BY_MASK[mask], confidence, review, reasons, agencies, version)

@@ -1,17 +1,41 @@
 """The linear model, stored as compact JSON (no pickle) and scored in pure Python.
 
 One weight row per feature holds the call-type logits (softmax) followed by one logit per flag
-(sigmoid). Scoring a call sums the rows of its features: a few hundred dictionary look-ups.
+(sigmoid). At load time each row is folded into ONE integer: every weight in fixed point
+(2^-16) in its own 56-bit field. Scoring a call is then a C-level `sum(map(weights.get, grams))`
+of those integers (one dictionary look-up and one big-integer addition per feature, all heads at
+once), and one unpacking of the fields at the end.
 """
 
 import hashlib
 import json
 import math
+from itertools import repeat
 from pathlib import Path
 
-from services.classifier.engine.features import CallFeatures
+from services.classifier.engine.features import DEFAULT_ZH_NGRAM, CallFeatures
 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "model-clf.json"
+
+_SCALE = 1 << 16          # fixed point of one weight
+_FIELD = 56               # bits per packed logit (sums of thousands of features stay exact)
+_MASK = (1 << _FIELD) - 1
+_HALF = 1 << (_FIELD - 1)
+_Q = 1024                 # fixed point of sqrt(number of n-grams)
+
+
+def pack(row) -> int:
+    """One weight row as one integer: field k holds round(row[k] * 2^16), signed."""
+    return sum(round(float(v) * _SCALE) << (_FIELD * k) for k, v in enumerate(row))
+
+
+def unpack(total: int, width: int) -> list[int]:
+    out = []
+    for _ in range(width):
+        v = ((total + _HALF) & _MASK) - _HALF
+        out.append(v)
+        total = (total - v) >> _FIELD
+    return out
 
 
 class LinearModel:
@@ -20,20 +44,23 @@ class LinearModel:
         self.flags: list[str] = data["flags"]
         self.bias: list[float] = data["bias"]
         self.weights: dict[str, tuple[float, ...]] = {k: tuple(v) for k, v in data["weights"].items()}
+        self.packed: dict[str, int] = {k: pack(v) for k, v in self.weights.items()}
         self.thresholds: dict = data["thresholds"]
         self.trained_on: dict = data.get("trained_on", {})
+        self.zh_ngram: int = data.get("features", {}).get("zh_ngram", DEFAULT_ZH_NGRAM)
+        self._width = len(self.types) + len(self.flags)
 
     def logits(self, feats: CallFeatures) -> list[float]:
-        w = self.weights
-        out = list(self.bias)
-        rows = list(filter(None, map(w.get, feats.grams)))
-        if rows:
-            scale = 1.0 / math.sqrt(len(feats.grams))
-            out = [b + scale * s for b, s in zip(out, map(sum, zip(*rows)))]
-        rows = list(filter(None, map(w.get, feats.cues)))
-        if rows:
-            out = [b + s for b, s in zip(out, map(sum, zip(*rows)))]
-        return out
+        get = self.packed.get
+        n = len(feats.grams)
+        cues = sum(map(get, feats.cues, repeat(0)))
+        if n:
+            q = round(_Q * math.sqrt(n))
+            total = sum(map(get, feats.grams, repeat(0))) * _Q + cues * q
+            div = 1.0 / (_SCALE * q)
+        else:
+            total, div = cues, 1.0 / _SCALE
+        return [b + v * div for b, v in zip(self.bias, unpack(total, self._width))]
 
     def predict(self, feats: CallFeatures) -> tuple[dict[str, float], dict[str, float]]:
         """(call type -> probability, flag -> probability)."""
@@ -41,8 +68,8 @@ class LinearModel:
         nt = len(self.types)
         top = max(z[:nt])
         exps = [math.exp(v - top) for v in z[:nt]]
-        total = sum(exps)
-        type_p = {t: e / total for t, e in zip(self.types, exps)}
+        inv = 1.0 / sum(exps)
+        type_p = {t: e * inv for t, e in zip(self.types, exps)}
         flag_p = {f: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v)))) for f, v in zip(self.flags, z[nt:])}
         return type_p, flag_p
 

@@ -2,9 +2,11 @@
 
 import asyncio
 import time
+from dataclasses import dataclass
 
 import httpx
 import structlog
+from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel
 from redis.asyncio import Redis
@@ -12,7 +14,7 @@ from redis.asyncio import Redis
 from schemas.policy import load_policy
 from schemas.topics import Topic, partition_key
 from services.dispatch.callbacks import CallbackBook
-from services.dispatch.credentials import load_credentials
+from services.dispatch.credentials import Credentials, load_credentials
 from services.dispatch.delivery import WebhookSender
 from services.dispatch.desk import Desk
 from services.dispatch.directory import load_directory
@@ -32,15 +34,28 @@ from services.kit.stream import make_broker
 log = structlog.get_logger()
 
 
-def create_service(settings: DispatchSettings) -> Service:
-    redis = Redis.from_url(settings.redis_url, decode_responses=True)
-    broker = make_broker(settings, "dispatch")
+@dataclass
+class DispatchCore:
+    """Everything dispatch decides with, wired to its stores; no consumer attached."""
+
+    desk: Desk
+    ctx: RoutingContext
+    timers: TimerStore
+    callbacks: CallbackBook
+    timeline: TimelineStore
+    incidents: IncidentBook
+    credentials: Credentials
+
+    def http(self) -> FastAPI:
+        return build_http(self.desk, self.timeline, self.callbacks, build_partner_api(self.desk, self.credentials))
+
+
+def build_core(settings: DispatchSettings, redis: Redis, broker: KafkaBroker, client: httpx.AsyncClient) -> DispatchCore:
     rules = load_rules(settings.rules_file)
     ctx = RoutingContext(load_policy(settings.routing_file), rules, load_directory(settings.partners_file),
                          settings.deadline_scale)
     credentials = load_credentials(settings.credentials_file)
-    client = httpx.AsyncClient()
-    timers, callbacks, timeline = TimerStore(redis), CallbackBook(redis), TimelineStore(redis)
+    timers, callbacks = TimerStore(redis), CallbackBook(redis)
     desk = Desk(publish=_publisher(broker), store=HandoffStore(redis), timers=timers, ctx=ctx,
                 sender=WebhookSender(client, rules.delivery.timeout_s), credentials=credentials,
                 webhook_base_url=settings.webhook_base_url)
@@ -52,16 +67,23 @@ def create_service(settings: DispatchSettings) -> Service:
         })
 
     desk.on_call_closed = open_callback
+    return DispatchCore(desk, ctx, timers, callbacks, TimelineStore(redis), IncidentBook(redis, rules), credentials)
+
+
+def create_service(settings: DispatchSettings) -> Service:
+    redis = Redis.from_url(settings.redis_url, decode_responses=True)
+    broker = make_broker(settings, "dispatch")
+    client = httpx.AsyncClient()
+    core = build_core(settings, redis, broker, client)
     seen = RedisSeenEvents(redis, "dispatch", settings.dedupe_ttl_s)
-    broker.include_router(build_router(settings, ctx, desk, IncidentBook(redis, rules), timeline, seen))
-    http = build_http(desk, timeline, callbacks, build_partner_api(desk, credentials))
+    broker.include_router(build_router(settings, core.ctx, core.desk, core.incidents, core.timeline, seen))
 
     async def close() -> None:
         await client.aclose()
         await redis.aclose()
 
-    return Service(name="dispatch", broker=broker, http=http, on_stop=[close],
-                   background=[lambda: run_timers(desk, timers, settings.timer_poll_ms / 1000)])
+    return Service(name="dispatch", broker=broker, http=core.http(), on_stop=[close],
+                   background=[lambda: run_timers(core.desk, core.timers, settings.timer_poll_ms / 1000)])
 
 
 def _publisher(broker: KafkaBroker):

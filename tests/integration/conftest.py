@@ -35,34 +35,38 @@ class Pipeline:
         finally:
             await producer.stop()
 
-    async def collect(self, topic: str, predicate, *, until: int = 1, timeout_s: float = 15.0,
-                      settle_s: float = 0.0) -> list[dict]:
-        """Events on `topic` (from the start) matching `predicate`, once `until` arrived (+settle_s more)."""
-        consumer = AIOKafkaConsumer(topic, bootstrap_servers=self.kafka, auto_offset_reset="earliest",
-                                    enable_auto_commit=False, fetch_max_wait_ms=20)
-        await consumer.start()
-        found: list[dict] = []
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout_s
-        settle_until = None
-        try:
-            while loop.time() < deadline:
-                batch = await consumer.getmany(timeout_ms=100)
-                for records in batch.values():
-                    for record in records:
-                        try:
-                            event = json.loads(record.value)
-                        except ValueError:
-                            continue
-                        if predicate(event):
-                            found.append(event)
-                if len(found) >= until:
-                    settle_until = settle_until or loop.time() + settle_s
-                    if loop.time() >= settle_until:
-                        break
-            return found
-        finally:
-            await consumer.stop()
+    async def collect(self, topic: str, predicate, **kw) -> list[dict]:
+        return await collect(self.kafka, topic, predicate, **kw)
+
+
+async def collect(kafka: str, topic: str, predicate, *, until: int = 1, timeout_s: float = 15.0,
+                  settle_s: float = 0.0) -> list[dict]:
+    """Events on `topic` (from the start) matching `predicate`, once `until` arrived (+settle_s more)."""
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka, auto_offset_reset="earliest",
+                                enable_auto_commit=False, fetch_max_wait_ms=20)
+    await consumer.start()
+    found: list[dict] = []
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    settle_until = None
+    try:
+        while loop.time() < deadline:
+            batch = await consumer.getmany(timeout_ms=100)
+            for records in batch.values():
+                for record in records:
+                    try:
+                        event = json.loads(record.value)
+                    except ValueError:
+                        continue
+                    if predicate(event):
+                        found.append(event)
+            if len(found) >= until:
+                settle_until = settle_until or loop.time() + settle_s
+                if loop.time() >= settle_until:
+                    break
+        return found
+    finally:
+        await consumer.stop()
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -42,7 +42,7 @@ async def test_call_timeline_shows_each_step(pipeline):
         for _ in range(50):
             view = (await client.get(f"/api/v1/calls/{call_id}")).json()
             kinds = [e["kind"] for e in view.get("timeline", [])]
-            if "handoff.status_changed" in kinds:
+            if "handoff.status_changed" in kinds and "handoff.requested" in kinds:
                 break
             import asyncio
             await asyncio.sleep(0.1)

@@ -34,19 +34,24 @@ _NO_CUES: list[str] = []
 class Evidence:
     """The cue matches of one call, indexed by (kind, label, status)."""
 
-    __slots__ = ("index",)
+    __slots__ = ("index", "flags")
 
     def __init__(self, feats: CallFeatures) -> None:
         index: dict[tuple[str, str, str], list[str]] = {}
+        flags: set[str] = set()  # flags with any evidence (cue, decisive cue, denial; any status)
         for kind, label, cue, status in feats.hits:
-            if kind == "T" and status == "unc":
-                status = "pos"  # a possible call type still counts for the type
+            if kind == "T":
+                if status == "unc":
+                    status = "pos"  # a possible call type still counts for the type
+            elif kind != "W":
+                flags.add(label.partition("@")[0])
             cues = index.get((kind, label, status))
             if cues is None:
                 index[kind, label, status] = [cue]
             elif cue not in cues:
                 cues.append(cue)
         self.index = index
+        self.flags = flags
 
     def __call__(self, kind: str, label: str, status: str = "pos") -> list[str]:
         return self.index.get((kind, label, status), _NO_CUES)
@@ -60,6 +65,11 @@ def decide_flags(ev: Evidence, top: str, flag_p: dict[str, float], thresholds: d
                  reasons: list[str]) -> dict[str, bool]:
     flags: dict[str, bool] = {}
     for f, p in flag_p.items():
+        if f not in ev.flags:  # no word about this flag at all: only a very sure model sets it
+            flags[f] = on = p >= UNCUED_FLAG
+            if on:
+                reasons.append(f"flag {f} ({p:.2f}): n-gram model")
+            continue
         asserted = ev("F", f)
         decisive = ev("S", f) or ev("S", f + "@" + top)
         if decisive:
@@ -100,7 +110,7 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
     reasons: list[str] = []
     ev = Evidence(feats)
     net = thresholds["safety"]
-    top = choose_type(ev, type_p, net["police_type"], reasons)
+    top = choose_type(ev, type_p, net.get("police_evidence", net["police_type"]), reasons)
     confidence = type_p[top]
     flags = decide_flags(ev, top, flag_p, thresholds["flag"], reasons)
     if flags["violence"] and top != POLICE_TYPE:
@@ -152,13 +162,17 @@ def safety_net(ev: Evidence, top: str, flags: dict[str, bool], mask: int, type_p
             if old is None or p > old[0]:
                 extra[agency] = (p, f"{t} plausible ({p:.2f})")
     out = {a: why for a, (_p, why) in extra.items()}
-    crime = ev("T", POLICE_TYPE)
-    if crime and POLICE not in routed and POLICE not in out and type_p[POLICE_TYPE] >= net["crime_cue"]:
-        out[POLICE] = f"crime words {_fmt(crime)} ({type_p[POLICE_TYPE]:.2f})"
+    for t in policy.emergency_base:  # words of a crime, an illness or a fire bring their agency
+        agency = policy.base[t]
+        if t == top or agency in routed or agency in out:
+            continue
+        words = ev("T", t)
+        if words and type_p[t] >= (net["crime_cue"] if agency is POLICE else net.get("cue", 1.0)):
+            out[agency] = f"{t} words {_fmt(words)} ({type_p[t]:.2f})"
     bar_flag, bar_police_flag = net["flag"], net["police_flag"]
     low_flag = min(bar_flag, bar_police_flag)
     for f, p in flag_p.items():
-        if flags[f]:
+        if flags[f] or (p < low_flag and f not in ev.flags):
             continue
         uncertain = ev("F", f, "unc")
         if not uncertain and (p < low_flag or ev("D", f)):

@@ -5,17 +5,19 @@ model file always sees the features it was trained on. The longest Chinese n-gra
 the model file (`features.zh_ngram`), so training and inference cannot disagree on it.
 """
 
+import re
 from dataclasses import dataclass
 from operator import add
 
 from services.classifier.engine.lexicon import Hit, Lexicon
-from services.classifier.engine.text import cjk_runs, en_words
+from services.classifier.engine.text import en_words
 
 _LEX_PREFIX = {("T", "pos"): "T:", ("T", "unc"): "T:", ("T", "neg"): "TN:",
                ("W", "pos"): "W:", ("W", "unc"): "W:",
                ("F", "pos"): "F:", ("F", "neg"): "FN:", ("F", "unc"): "FU:",
                ("D", "pos"): "D:"}
 DEFAULT_ZH_NGRAM = 2
+_LATIN = re.compile(r"[a-z]")
 
 
 @dataclass(slots=True)
@@ -27,17 +29,25 @@ class CallFeatures:
     masked: list[str]        # misleading phrases that were set aside
 
 
-def ngrams(t: str, zh_n: int = DEFAULT_ZH_NGRAM) -> set[str]:
-    grams: set[str] = set()
-    for run in cjk_runs(t):
-        grams.update(run)
-        if zh_n >= 2 and len(run) > 1:
-            bigrams = list(map(add, run, run[1:]))
+def ngrams(t: str, zh_n: int = DEFAULT_ZH_NGRAM, bigrams: list[str] | None = None) -> set[str]:
+    """Character 1..zh_n-grams of a text that is not pure ASCII, English words and word pairs.
+
+    Character n-grams run over the whole text (punctuation included: rare ones fall below the
+    training vocabulary's document-frequency floor), so that they can reuse the bigrams the
+    lexicon scan already built.
+    """
+    if t.isascii():
+        grams: set[str] = set()
+    else:
+        grams = set(t)
+        if zh_n >= 2:
+            if bigrams is None:
+                bigrams = list(map(add, t, t[1:]))
             grams.update(bigrams)
-            if zh_n >= 3 and len(run) > 2:
-                grams.update(map(add, bigrams, run[2:]))
-    words = en_words(t)
-    if words:
+            if zh_n >= 3:
+                grams.update(map(add, bigrams, t[2:]))
+    if _LATIN.search(t):
+        words = en_words(t)
         ws = ["w:" + w for w in words]
         grams.update(ws)
         grams.update(map(add, ws, map("_".__add__, words[1:])))
@@ -54,6 +64,6 @@ def cue_features(hits: list[Hit], masked: list[str]) -> set[str]:
 
 def extract(lexicon: Lexicon, text: str, zh_n: int = DEFAULT_ZH_NGRAM) -> CallFeatures:
     norm = lexicon.normalizer.normalize(text)
-    masked_text, found = lexicon.normalizer.mask(norm)
-    hits = lexicon.scan(masked_text)
-    return CallFeatures(norm, ngrams(norm, zh_n), cue_features(hits, found), hits, found)
+    scan = lexicon.analyse(norm)
+    return CallFeatures(norm, ngrams(norm, zh_n, scan.bigrams), cue_features(scan.hits, scan.masked),
+                        scan.hits, scan.masked)

@@ -1,15 +1,17 @@
 """The linear model, stored as compact JSON (no pickle) and scored in pure Python.
 
 One weight row per feature holds the call-type logits (softmax) followed by one logit per flag
-(sigmoid). At load time each row is folded into ONE integer: every weight in fixed point
-(2^-16) in its own 56-bit field. Scoring a call is then a C-level `sum(map(weights.get, grams))`
-of those integers (one dictionary look-up and one big-integer addition per feature, all heads at
-once), and one unpacking of the fields at the end.
+(sigmoid). At load time each row is folded into ONE integer: every weight in fixed point (2^-16)
+plus an offset that keeps it positive, in its own 64-bit field, and a last field counting the rows.
+Scoring a call is then a C-level `sum(map(weights.get, grams))` of those integers (one dictionary
+look-up and one big-integer addition per feature, all heads at once) and one `struct.unpack` of
+the fields at the end; the offsets come off as (row count x offset).
 """
 
 import hashlib
 import json
 import math
+import struct
 from itertools import repeat
 from pathlib import Path
 
@@ -18,24 +20,24 @@ from services.classifier.engine.features import DEFAULT_ZH_NGRAM, CallFeatures
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "model-clf.json"
 
 _SCALE = 1 << 16          # fixed point of one weight
-_FIELD = 56               # bits per packed logit (sums of thousands of features stay exact)
-_MASK = (1 << _FIELD) - 1
-_HALF = 1 << (_FIELD - 1)
+_OFFSET = 1 << 36         # added to every weight so that fields never go negative
+_FIELD = 64               # bits per packed field
 _Q = 1024                 # fixed point of sqrt(number of n-grams)
 
 
 def pack(row) -> int:
-    """One weight row as one integer: field k holds round(row[k] * 2^16), signed."""
-    return sum(round(float(v) * _SCALE) << (_FIELD * k) for k, v in enumerate(row))
+    """One weight row as one integer: field k holds round(row[k] * 2^16) + 2^36; the last field 1."""
+    total = 1 << (_FIELD * len(row))
+    for k, v in enumerate(row):
+        total += (round(float(v) * _SCALE) + _OFFSET) << (_FIELD * k)
+    return total
 
 
 def unpack(total: int, width: int) -> list[int]:
-    out = []
-    for _ in range(width):
-        v = ((total + _HALF) & _MASK) - _HALF
-        out.append(v)
-        total = (total - v) >> _FIELD
-    return out
+    """The `width` weight sums of a sum of packed rows (fixed point)."""
+    fields = struct.unpack(f"<{width + 1}Q", total.to_bytes(8 * (width + 1), "little"))
+    off = fields[width] * _OFFSET
+    return [v - off for v in fields[:width]]
 
 
 class LinearModel:
@@ -49,6 +51,8 @@ class LinearModel:
         self.trained_on: dict = data.get("trained_on", {})
         self.zh_ngram: int = data.get("features", {}).get("zh_ngram", DEFAULT_ZH_NGRAM)
         self._width = len(self.types) + len(self.flags)
+        self._fmt = struct.Struct(f"<{self._width + 1}Q")
+        self._nbytes = 8 * (self._width + 1)
 
     def logits(self, feats: CallFeatures) -> list[float]:
         get = self.packed.get
@@ -60,7 +64,9 @@ class LinearModel:
             div = 1.0 / (_SCALE * q)
         else:
             total, div = cues, 1.0 / _SCALE
-        return [b + v * div for b, v in zip(self.bias, unpack(total, self._width))]
+        fields = self._fmt.unpack(total.to_bytes(self._nbytes, "little"))
+        off = fields[-1] * _OFFSET
+        return [b + (v - off) * div for b, v in zip(self.bias, fields)]
 
     def predict(self, feats: CallFeatures) -> tuple[dict[str, float], dict[str, float]]:
         """(call type -> probability, flag -> probability)."""

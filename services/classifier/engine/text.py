@@ -31,7 +31,11 @@ class Normalizer:
         return self._rewrites[m.group()]
 
     def normalize(self, text: str) -> str:
-        t = unicodedata.normalize("NFKC", text).lower().translate(_QUOTES)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+        t = text.lower()
+        if "\u2019" in t or "\u2018" in t:
+            t = t.translate(_QUOTES)
         if self._rewrite_re is not None and self._rewrite_re.search(t):
             t = self._rewrite_re.sub(self._rewrite, t)
         return t

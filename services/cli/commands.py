@@ -76,7 +76,7 @@ def call(args: argparse.Namespace) -> int:
     from services.cli.route_view import format_route, wait_for_route
 
     url = served_url(args.url)
-    body = {k: v for k, v in {"text": args.text, "address": args.address, "caller_phone": args.caller_phone}.items() if v}
+    body = {"text": args.text, **{k: v for k, v in {"address": args.address, "caller_phone": args.caller_phone}.items() if v}}
     resp = httpx.post(f"{url}/api/v1/calls", json=body, timeout=10)
     if resp.status_code != 202:
         print(f"refused ({resp.status_code}): {resp.text}", file=sys.stderr)

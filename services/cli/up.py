@@ -119,7 +119,9 @@ class Supervisor:
             self.children.append(Child("partner-sim", sim, env, self.home / "logs" / "partner-sim.log"))
         for child in self.children:
             await child.start()
-        await asyncio.to_thread(wait_for_port, port, 30.0)
+        # Announce the URL only once every HTTP service behind it answers.
+        for ready in (ports["intake"], ports["dispatch"], port):
+            await asyncio.to_thread(wait_for_port, ready, 60.0)
         (self.home / "state.json").write_text(json.dumps({"url": url, "kafka": kafka, "redis": redis}))
         say(f"processes: {', '.join(c.name for c in self.children)} (logs in {self.home / 'logs'})")
         if self.deadline_scale != 1.0:

@@ -206,6 +206,10 @@ class Desk:
             event_id=derive_id("notice", record["handoff_id"], notice, detail if not suffix else suffix),
             call_id=record["call_id"], handoff_id=record["handoff_id"], partner_id=record["partner_id"],
             notice=notice, detail=detail), DISPATCH_AUDIT)
+        if notice in ("dispatcher_alert", "reminder_sent", "delivery_failed"):
+            await self.store.add_alert({"at": utcnow().isoformat(), "notice": notice, "call_id": record["call_id"],
+                                        "handoff_id": record["handoff_id"], "partner_id": record["partner_id"],
+                                        "detail": detail})
         log.info("handoff.notice", notice=notice, handoff_id=record["handoff_id"], detail=detail)
 
 

@@ -3,12 +3,13 @@
 import time
 from typing import Literal
 
-from fastapi import APIRouter, FastAPI, HTTPException
+from fastapi import APIRouter, FastAPI, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.codes import HandoffStatus
 from schemas.events import CallbackRecorded, derive_id
 from schemas.topics import DISPATCH_AUDIT
+from services.dispatch.audit import response_times
 from services.dispatch.callbacks import CallbackBook
 from services.dispatch.desk import Desk, NotFound
 from services.dispatch.lifecycle import Refused
@@ -63,6 +64,27 @@ def build_http(desk: Desk, timeline: TimelineStore, callbacks: CallbackBook, par
         except Refused as exc:
             raise HTTPException(409, detail={"error": "invalid_transition", "reason": exc.reason}) from None
         return dispatcher_view(record)
+
+    @app.get("/api/v1/handoffs")
+    async def handoffs(status: str | None = None, agency: str | None = None, partner_id: str | None = None,
+                       hours: float = Query(24, gt=0, le=24 * 90), limit: int = Query(200, ge=1, le=2000)) -> dict:
+        """Handoffs opened in the last `hours`, newest first, filtered as asked: the dispatcher's board."""
+        wanted = set(status.split(",")) if status else None
+        records = await desk.store.recent(time.time() - hours * 3600, limit * 5)
+        chosen = [r for r in records if (not wanted or r["status"] in wanted) and (not agency or r["agency"] == agency)
+                  and (not partner_id or r["partner_id"] == partner_id)][:limit]
+        return {"handoffs": [dispatcher_view(r) | {"call_id": r["call_id"]} for r in chosen]}
+
+    @app.get("/api/v1/alerts")
+    async def alerts(limit: int = Query(100, ge=1, le=500)) -> dict:
+        """Reminders, failed deliveries and escalations, newest first: what a dispatcher must look at."""
+        return {"alerts": await desk.store.alerts(limit)}
+
+    @app.get("/api/v1/reports/response-times")
+    async def report(hours: float = Query(24, gt=0, le=24 * 90)) -> dict:
+        """Supervisors' audit: time to acknowledge and resolve per agency and partner."""
+        records = await desk.store.recent(time.time() - hours * 3600, 100_000)
+        return {"hours": hours, **response_times(records)}
 
     @app.get("/api/v1/callbacks")
     async def due_callbacks() -> dict:

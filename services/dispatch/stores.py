@@ -5,7 +5,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from schemas.events import HandoffRequested
+from schemas.events import HandoffRequested, utcnow
 
 # Compare-and-set of a handoff's status: only one writer wins a transition, however many instances race.
 _CAS = """
@@ -46,6 +46,7 @@ class HandoffStore:
                 pipe.sadd(f"call:{handoff.call_id}:handoffs", handoff.handoff_id)
                 pipe.sadd(f"call:{handoff.call_id}:open", handoff.handoff_id)
                 pipe.sadd(f"partner:{handoff.partner_id}:handoffs", handoff.handoff_id)
+                pipe.zadd("handoffs:all", {handoff.handoff_id: handoff.occurred_at.timestamp()})
                 await pipe.execute()
             return True
         return await self._redis.hget(key, "published") != "1"
@@ -56,8 +57,8 @@ class HandoffStore:
     async def move(self, handoff_id: str, new: str, allowed_from: set[str], **fields: str) -> tuple[bool, str]:
         """Set status to `new` if it is one of `allowed_from` now. Returns (moved, status before)."""
         moved, before = await self._cas(keys=[self._key(handoff_id)], args=[new, *sorted(allowed_from)])
-        if moved and fields:
-            await self._redis.hset(self._key(handoff_id), mapping=fields)
+        if moved:  # when each state was reached: what supervisors audit response times from
+            await self._redis.hset(self._key(handoff_id), mapping={f"{new}_at": utcnow().isoformat(), **fields})
         return bool(moved), before
 
     async def update(self, handoff_id: str, **fields: str) -> None:
@@ -89,6 +90,20 @@ class HandoffStore:
 
     async def open_for_call(self, call_id: str) -> list[dict[str, Any]]:
         return await self.many(list(await self._redis.smembers(f"call:{call_id}:open")))
+
+    async def recent(self, since_s: float, limit: int = 1000) -> list[dict[str, Any]]:
+        """Handoffs opened since `since_s` (epoch seconds), newest first."""
+        ids = await self._redis.zrevrangebyscore("handoffs:all", "+inf", since_s, start=0, num=limit)
+        return await self.many(list(ids))
+
+    async def add_alert(self, alert: dict[str, Any], keep: int = 500) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.lpush("alerts", json.dumps(alert, ensure_ascii=False))
+            pipe.ltrim("alerts", 0, keep - 1)
+            await pipe.execute()
+
+    async def alerts(self, limit: int = 100) -> list[dict[str, Any]]:
+        return [json.loads(a) for a in await self._redis.lrange("alerts", 0, limit - 1)]
 
     async def for_partner(self, partner_id: str, statuses: set[str] | None = None) -> list[dict[str, Any]]:
         records = await self.many(list(await self._redis.smembers(f"partner:{partner_id}:handoffs")))

@@ -26,7 +26,7 @@ _DBS = itertools.cycle(range(2, 16))
 
 def fast_rules(tmp: Path, **overrides) -> Path:
     rules = yaml.safe_load(DEFAULT_DISPATCH_FILE.read_text(encoding="utf-8"))
-    rules["delivery"] |= {"backoff_base_s": 0.05, "backoff_cap_s": 0.2}
+    rules["delivery"] |= {"backoff_base_s": 0.05, "backoff_cap_s": 0.2} | overrides.pop("delivery", {})
     rules |= overrides
     path = tmp / "dispatch.yaml"
     path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")

@@ -70,6 +70,9 @@ async def test_missed_deadline_reminds_then_escalates_to_the_last_resort(engines
                                 timeout_s=5)
         kinds = [n["notice"] for n in notices if n["kind"] == "handoff.notice"]
         assert "reminder_sent" in kinds and "dispatcher_alert" in kinds
+        async with lab.api() as api:
+            alerts = (await api.get("/api/v1/alerts")).json()["alerts"]
+        assert any(a["notice"] == "dispatcher_alert" and a["call_id"] == call_id for a in alerts)
         # The station duty desk is the last resort: it is reminded and a dispatcher alerted, never escalated.
         await asyncio.sleep(3)
         desk = [h for h in await lab.handoffs(call_id) if h["partner_id"] == "police-xly-desk"]
@@ -148,6 +151,12 @@ async def test_partner_api_isolation_lifecycle_close_and_callback(engines, recei
             r = await api.post(f"/api/v1/callbacks/{call_id}", json={"outcome": "not_satisfied", "note": "还在漏"})
             assert r.status_code == 200 and len(r.json()["reopened_handoffs"]) == 1
             assert call_id not in [c["call_id"] for c in (await api.get("/api/v1/callbacks")).json()["callbacks"]]
+            report = (await api.get("/api/v1/reports/response-times")).json()
+            row = report["partner"][owner]
+            assert row["acknowledged"] == 1 and row["resolved"] == 1 and row["ack_p50_s"] is not None
+            assert report["agency"]["property_management"]["handoffs"] >= 1
+            board = (await api.get("/api/v1/handoffs", params={"status": "resolved"})).json()["handoffs"]
+            assert [h["handoff_id"] for h in board] == [hid]
         hs = await lab.handoffs(call_id)
         assert [h["status"] for h in hs][0] == "resolved"
         assert len(hs) == 2 and hs[1]["partner_id"] == owner and hs[1]["status"] in ("routed", "delivered")
@@ -207,3 +216,20 @@ async def test_neighbour_dispute_is_a_round_table_mediation_request(engines, rec
         reported = await collect(lab.kafka, DISPATCH_AUDIT.name,
                                  lambda e: e["call_id"] == call_id and e["kind"] == "mediation.reported")
         assert reported[0]["outcome"] == "scheduled"
+
+
+async def test_webhook_that_keeps_failing_escalates_after_the_retry_cap(engines, receiver, tmp_path):
+    async with Lab(engines, receiver.url, tmp_path, delivery={"max_attempts": 3, "backoff_base_s": 0.05,
+                                                              "backoff_cap_s": 0.1}) as lab:
+        receiver.script["/hooks/pm-xly4-anju"] = [503] * 10
+        lab.start_timers()
+        call_id, _ = await lab.call("楼上漏水", "西罗园四区1号楼", CallType.WATER_LEAK)
+
+        async def handed_on():
+            hs = await lab.handoffs(call_id)
+            return hs if len(hs) == 2 else None
+
+        hs = await eventually(handed_on)
+        assert hs[0]["partner_id"] == "pm-xly4-anju" and hs[0]["status"] == "escalated"
+        assert "webhook delivery failed 3 times" in hs[0]["note"]
+        assert hs[1]["partner_id"] == "cc-xly4"

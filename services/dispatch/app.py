@@ -93,16 +93,30 @@ def _publisher(broker: KafkaBroker):
     return publish
 
 
-async def run_timers(desk: Desk, timers: TimerStore, poll_s: float) -> None:
-    """Claim due timers and fire them; a timer that fails stays claimed until its lease runs out, then retries."""
-    while True:
-        try:
-            for timer in await timers.claim_due(int(time.time() * 1000)):
-                try:
-                    await desk.fire(timer)
-                    await timers.done(timer.timer_id)
-                except Exception:  # noqa: BLE001 - one bad timer must not stop the others
-                    log.exception("timer.failed", timer_id=timer.timer_id)
-        except Exception:  # noqa: BLE001 - Redis away: try again on the next tick
-            log.exception("timer.poll_failed")
-        await asyncio.sleep(poll_s)
+async def run_timers(desk: Desk, timers: TimerStore, poll_s: float, concurrency: int = 32) -> None:
+    """Claim due timers and fire them, many at once: one partner's slow webhook must not hold up
+    another call's deadline. A timer that fails stays claimed until its lease runs out, then retries."""
+    slots = asyncio.Semaphore(concurrency)
+
+    async def fire(timer) -> None:
+        async with slots:
+            try:
+                await desk.fire(timer)
+                await timers.done(timer.timer_id)
+            except Exception:  # noqa: BLE001 - one bad timer must not stop the others
+                log.exception("timer.failed", timer_id=timer.timer_id)
+
+    running: set[asyncio.Task] = set()
+    try:
+        while True:
+            try:
+                for timer in await timers.claim_due(int(time.time() * 1000), limit=concurrency):
+                    task = asyncio.create_task(fire(timer))
+                    running.add(task)
+                    task.add_done_callback(running.discard)
+            except Exception:  # noqa: BLE001 - Redis away: try again on the next tick
+                log.exception("timer.poll_failed")
+            await asyncio.sleep(poll_s)
+    finally:
+        for task in running:
+            task.cancel()

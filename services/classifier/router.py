@@ -11,13 +11,16 @@ from schemas.topics import CALLS_CLASSIFIED, CALLS_RECEIVED, partition_key
 from services.classifier.core import TextEngine, classify_call
 from services.classifier.settings import ClassifierSettings
 from services.kit.dedupe import SeenEvents
-from services.kit.stream import consumer_options, dead_letter, publish_dead_letter
+from schemas.events import CallClassified, DeadLetter
+from schemas.topics import DEAD_LETTER
+from services.kit.stream import consumer_options, dead_letter, document_publishers, publish_dead_letter
 
 log = structlog.get_logger()
 
 
 def build_router(settings: ClassifierSettings, engine: TextEngine, policy: RoutingPolicy, seen: SeenEvents) -> KafkaRouter:
     router = KafkaRouter()
+    document_publishers(router, [(CALLS_CLASSIFIED, CallClassified), (DEAD_LETTER, DeadLetter)])
 
     @router.subscriber(CALLS_RECEIVED.name, **consumer_options(settings, settings.group_id))
     async def on_received(msg: KafkaMessage, broker: KafkaBroker) -> None:

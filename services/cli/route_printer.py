@@ -5,13 +5,14 @@ import json
 
 from aiokafka import AIOKafkaConsumer
 
+from services.kit.logging import mask_text
 from schemas.topics import CALLS_CLOSED, DISPATCH_AUDIT, HANDOFFS_REQUESTED, HANDOFFS_STATUS
 
 
 def describe_route(handoffs: list[dict]) -> str:
     first = handoffs[0]
     flags = [k for k, v in first["flags"].items() if v]
-    text = first["call"]["text"].replace("\n", " ")
+    text = mask_text(first["call"]["text"].replace("\n", " "))  # callers say their numbers in the text too
     text = text if len(text) <= 38 else text[:37] + "…"
     route = ", ".join(f"{h['agency']}→{h['partner_id']}" for h in handoffs)
     review = " REVIEW" if any(h.get("review") for h in handoffs) else ""

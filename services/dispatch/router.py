@@ -17,7 +17,9 @@ from services.dispatch.routing import RoutingContext
 from services.dispatch.settings import DispatchSettings
 from services.dispatch.stores import TimelineStore
 from services.kit.dedupe import SeenEvents
-from services.kit.stream import consumer_options, dead_letter, publish_dead_letter
+from schemas.events import (CallbackRecorded, CallClosed, CallMerged, DeadLetter, HandoffNotice, HandoffRequested,
+                            HandoffStatusChanged, MediationReported)
+from services.kit.stream import consumer_options, dead_letter, document_publishers, publish_dead_letter
 
 log = structlog.get_logger()
 TIMELINE_TOPICS = (CALLS_RECEIVED, CALLS_CLASSIFIED, HANDOFFS_REQUESTED, HANDOFFS_STATUS, DISPATCH_AUDIT,
@@ -27,6 +29,11 @@ TIMELINE_TOPICS = (CALLS_RECEIVED, CALLS_CLASSIFIED, HANDOFFS_REQUESTED, HANDOFF
 def build_router(settings: DispatchSettings, ctx: RoutingContext, desk: Desk, incidents: IncidentBook,
                  timeline: TimelineStore, seen: SeenEvents) -> KafkaRouter:
     router = KafkaRouter()
+    document_publishers(router, [
+        (HANDOFFS_REQUESTED, HandoffRequested), (HANDOFFS_STATUS, HandoffStatusChanged),
+        (DISPATCH_AUDIT, HandoffNotice), (DISPATCH_AUDIT, CallMerged), (DISPATCH_AUDIT, MediationReported),
+        (DISPATCH_AUDIT, CallbackRecorded), (CALLS_CLOSED, CallClosed), (DEAD_LETTER, DeadLetter),
+    ])
 
     @router.subscriber(CALLS_CLASSIFIED.name, **consumer_options(settings, settings.group_id))
     async def on_classified(msg: KafkaMessage, broker: KafkaBroker) -> None:

@@ -8,13 +8,16 @@ from schemas.events import derive_id, utcnow
 from schemas.topics import CALLS_INCOMING, CALLS_RECEIVED, partition_key
 from services.intake.core import Rejected, accept, call_id_for, parse_submission
 from services.intake.settings import IntakeSettings
-from services.kit.stream import consumer_options, dead_letter, publish_dead_letter
+from schemas.events import CallReceived, DeadLetter
+from schemas.topics import DEAD_LETTER
+from services.kit.stream import consumer_options, dead_letter, document_publishers, publish_dead_letter
 
 log = structlog.get_logger()
 
 
 def build_router(settings: IntakeSettings) -> KafkaRouter:
     router = KafkaRouter()
+    document_publishers(router, [(CALLS_RECEIVED, CallReceived), (DEAD_LETTER, DeadLetter)])
 
     @router.subscriber(CALLS_INCOMING.name, **consumer_options(settings, settings.group_id))
     async def on_incoming(msg: KafkaMessage, broker: KafkaBroker) -> None:

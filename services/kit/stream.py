@@ -74,3 +74,10 @@ def dead_letter(body: bytes, *, source_topic: str, service: str, reason: str, ke
 
 async def publish_dead_letter(broker: KafkaBroker, letter: DeadLetter) -> None:
     await broker.publish(letter, topic=DEAD_LETTER.name, key=partition_key(letter.call_id))
+
+
+def document_publishers(router, outputs: list[tuple[Topic, type]]) -> None:
+    """Declare what a service publishes, with its event schema, so the AsyncAPI document shows it."""
+    for topic, model in outputs:
+        router.publisher(topic.name, schema=model, title=f"{topic.name}:{model.__name__}",
+                         description=topic.description)

@@ -60,8 +60,17 @@ def metrics(results: list[dict]) -> dict:
     return m
 
 
+def _source(row: dict) -> str:
+    """Which corpus file a call comes from, by its id prefix (safety-0001 -> safety)."""
+    return str(row.get("id", "")).rsplit("-", 1)[0]
+
+
 def _slices(results: list[dict]) -> Iterable[tuple[str, list[dict]]]:
     yield "all", results
+    sources = sorted({_source(x["row"]) for x in results})
+    if len(sources) > 1 and all("-" in str(x["row"].get("id", "")) for x in results):
+        for src in sources:
+            yield f"source={src}", [x for x in results if _source(x["row"]) == src]
     for key in ("lang", "difficulty", "style"):
         for value in sorted({str(x["row"].get(key)) for x in results if x["row"].get(key)}):
             yield f"{key}={value}", [x for x in results if str(x["row"].get(key)) == value]

@@ -1,7 +1,10 @@
 """The labelled corpus: loading, corrections, and the deterministic held-out split.
 
 A call is held out when the hash of its id falls in the lowest 25 %: the split never changes
-as the corpus grows, and training never sees a held-out call.
+as the corpus grows, and training never sees a held-out call. A corpus file that another writer
+is still producing (`corpus_more.jsonl`) is used only once it is complete: until it holds its
+announced number of calls it is skipped as a whole, so a half-written file never shifts the
+figures.
 """
 
 import hashlib
@@ -9,7 +12,10 @@ import json
 from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent
-CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_community.jsonl", "corpus_extra.jsonl")
+CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_community.jsonl", "corpus_extra.jsonl",
+                "corpus_more.jsonl")
+# Files still being written elsewhere: used only once they hold this many well-formed calls.
+COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"
 HELDOUT_PERCENT = 25
 FLAG_NAMES = ("injured", "violence", "deliberate", "damage", "trapped")
@@ -18,6 +24,20 @@ FLAG_NAMES = ("injured", "violence", "deliberate", "damage", "trapped")
 def read_jsonl(path: Path) -> list[dict]:
     with open(path, encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
+
+
+def read_complete(path: Path, expected: int) -> list[dict]:
+    """The calls of a file that may still be growing; [] until `expected` well-formed calls are there."""
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                break  # a line still being written
+    return rows if len(rows) >= expected else []
 
 
 def is_heldout(call_id: str) -> bool:
@@ -31,7 +51,7 @@ def load_corpus(data_dir: Path = DATA_DIR) -> list[dict]:
     for name in CORPUS_FILES:
         path = data_dir / name
         if path.exists():
-            rows.extend(read_jsonl(path))
+            rows.extend(read_complete(path, COMPLETE_AT[name]) if name in COMPLETE_AT else read_jsonl(path))
     corrections = {c["id"]: c for c in read_jsonl(CORRECTIONS_FILE)} if CORRECTIONS_FILE.exists() else {}
     out = []
     for row in rows:

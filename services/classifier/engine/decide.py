@@ -40,10 +40,12 @@ class Evidence:
         index: dict[tuple[str, str, str], list[str]] = {}
         flags: set[str] = set()  # flags with any evidence (cue, decisive cue, denial; any status)
         for kind, label, cue, status in feats.hits:
+            if kind == "W":
+                continue  # weak cues only feed the model
             if kind == "T":
                 if status == "unc":
                     status = "pos"  # a possible call type still counts for the type
-            elif kind != "W":
+            else:
                 flags.add(label.partition("@")[0])
             cues = index.get((kind, label, status))
             if cues is None:
@@ -94,12 +96,11 @@ def decide_flags(ev: Evidence, top: str, flag_p: dict[str, float], thresholds: d
 
 
 def choose_type(ev: Evidence, type_p: dict[str, float], police_bar: float, reasons: list[str]) -> str:
-    ranked = sorted(type_p, key=type_p.__getitem__, reverse=True)
-    top = ranked[0]
+    top = max(type_p, key=type_p.__getitem__)
     if top == POLICE_TYPE and type_p[top] < police_bar and not ev("T", POLICE_TYPE) \
             and not ev("F", "violence") and not ev("S", "violence"):
         reasons.append(f"not police_matter ({type_p[top]:.2f}): no words of a crime, weapon or violence")
-        top = ranked[1]
+        top = max((t for t in type_p if t != POLICE_TYPE), key=type_p.__getitem__)
     cues = ev("T", top)
     reasons.append(f"type {top} ({type_p[top]:.2f})" + (f": cues {_fmt(cues)}" if cues else ": n-gram model"))
     return top
@@ -131,7 +132,7 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
             mask |= FLAG_BIT[f]
     routed = fast.route_mask(top, mask)
     extra = safety_net(ev, top, flags, mask, type_p, flag_p, net, fast, routed)
-    reasons.append("routing: " + "; ".join(f"{a.value} <- {why}" for a, why in routed.items()))
+    reasons.append(fast.reason[top, mask])
     for agency, why in extra.items():
         reasons.append(f"safety: {agency.value} added, {why}")
     review = confidence < fast.review_below or bool(extra)
@@ -153,8 +154,9 @@ def safety_net(ev: Evidence, top: str, flags: dict[str, bool], mask: int, type_p
     extra: dict[Agency, str] = {}
     bar_type, bar_police_type = net["type"], net["police_type"]
     low_type = min(bar_type, bar_police_type)
-    for t, p in type_p.items():
-        if p < low_type or t == top or t not in policy.emergency_base:
+    for t in policy.emergency_base:
+        p = type_p[t]
+        if p < low_type or t == top:
             continue
         agency = policy.base[t]
         if agency not in routed and p >= (bar_police_type if agency is POLICE else bar_type):

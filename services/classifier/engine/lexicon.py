@@ -76,54 +76,65 @@ class Lexicon:
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
         self.cue_count = len(zh) + len(en)
         # Chinese cues of 2+ characters indexed by their first two characters, longest first.
-        self._zh2: dict[str, list[tuple[str, int, tuple[Tag, ...]]]] = {}
-        self._zh1: dict[str, tuple[Tag, ...]] = {}
+        # Each cue's hits are built once per status: a match only picks the list for its status.
+        def hits_of(cue: str, tags: set[Tag]) -> dict[str, list[Hit]]:
+            return {st: [(kind, label, cue, st) for kind, label in sorted(tags)] for st in ("pos", "neg", "unc")}
+
+        self._zh2: dict[str, list[tuple[str, int, dict[str, list[Hit]]]]] = {}
+        self._zh1: dict[str, dict[str, list[Hit]]] = {}
         for cue, tags in sorted(zh.items(), key=lambda kv: (-len(kv[0]), kv[0])):
             if len(cue) == 1:
-                self._zh1[cue] = tuple(sorted(tags))
+                self._zh1[cue] = hits_of(cue, tags)
             else:
-                self._zh2.setdefault(cue[:2], []).append((cue, len(cue), tuple(sorted(tags))))
+                self._zh2.setdefault(cue[:2], []).append((cue, len(cue), hits_of(cue, tags)))
         self._zh1_chars = frozenset(self._zh1)
-        self._en: dict[str, list[tuple[tuple[str, ...], tuple[Tag, ...]]]] = {}
-        for words, tags in en.items():
-            self._en.setdefault(words[0], []).append((words, tuple(sorted(tags))))
-        self._en_keys = frozenset(self._en)
+        self._en: dict[str, list[tuple[tuple[str, ...], int, dict[str, list[Hit]]]]] = {}
+        for words, tags in sorted(en.items(), key=lambda kv: (-len(kv[0]), kv[0])):
+            self._en.setdefault(words[0], []).append((words, len(words), hits_of(" ".join(words), tags)))
+        self._en_has = self._en.__contains__
         # Misleading phrases: Chinese ones by their first two characters, English ones as one regex.
         masks = {self.normalizer.normalize(str(m)) for m in spec["mask"]}
         self._mask2: dict[str, list[str]] = {}
         for m in sorted((m for m in masks if not m.isascii() and len(m) > 1), key=lambda m: (-len(m), m)):
             self._mask2.setdefault(m[:2], []).append(m)
-        en_masks = sorted((m for m in masks if m.isascii()), key=lambda m: (-len(m), m))
-        self._en_mask = re.compile(r"\b(?:" + "|".join(map(re.escape, en_masks)) + r")\b") if en_masks else None
-        self._cue_has = self._zh2.__contains__
-        self._mask_has = self._mask2.__contains__
+        self._en_mask: dict[str, list[tuple[tuple[str, ...], int, str]]] = {}
+        for m in sorted((m for m in masks if m.isascii()), key=lambda m: (-len(m), m)):
+            words = tuple(en_tokens(m))
+            if words:
+                self._en_mask.setdefault(words[0], []).append((words, len(words), m))
+        self._en_mask_has = self._en_mask.__contains__
+        self._mask_pairs = frozenset(self._mask2)
+        self._pair_has = (self._mask_pairs | frozenset(self._zh2)).__contains__
 
     def analyse(self, t: str) -> Scan:
         """Cue matches of a normalised text (misleading phrases set aside), with negation status."""
-        bigrams = list(map(add, t, t[1:]))
-        positions = range(len(bigrams))
         hits: list[Hit] = []
         masked: list[str] = []
+        if t.isascii():  # English: no Chinese cue can match, and the n-gram model uses words
+            self._scan_en(t, hits, masked)
+            return Scan(hits, masked, [])
+        bigrams = list(map(add, t, t[1:]))
         spans: list[tuple[int, int]] = []
-        for i in compress(positions, map(self._mask_has, bigrams)):
-            if spans and i < spans[-1][1]:
-                continue
-            for m in self._mask2[bigrams[i]]:
-                if t.startswith(m, i):
-                    spans.append((i, i + len(m)))
-                    masked.append(m)
-                    break
+        starts = list(compress(range(len(bigrams)), map(self._pair_has, bigrams)))
+        if starts and self._mask_pairs:
+            for i in starts:
+                if bigrams[i] in self._mask2 and not (spans and i < spans[-1][1]):
+                    for m in self._mask2[bigrams[i]]:
+                        if t.startswith(m, i):
+                            spans.append((i, i + len(m)))
+                            masked.append(m)
+                            break
         scope = self.scope
         marks = None
-        for i in compress(positions, map(self._cue_has, bigrams)):
-            for cue, n, tags in self._zh2[bigrams[i]]:
+        zh2 = self._zh2
+        for i in starts:
+            for cue, n, tags in zh2.get(bigrams[i], ()):
                 if n == 2 or t.startswith(cue, i):
                     if spans and any(s < i + n and i < e for s, e in spans):
                         continue
                     if marks is None:
                         marks = scope.zh_marks(t)
-                    status = scope.zh_status(marks, i)
-                    hits += [(kind, label, cue, status) for kind, label in tags]
+                    hits += tags[scope.zh_status(marks, i)]
         if not self._zh1_chars.isdisjoint(t):
             for ch in self._zh1_chars.intersection(t):
                 tags = self._zh1[ch]
@@ -132,36 +143,35 @@ class Lexicon:
                     if not (spans and any(s <= i < e for s, e in spans)):
                         if marks is None:
                             marks = scope.zh_marks(t)
-                        status = scope.zh_status(marks, i)
-                        hits += [(kind, label, ch, status) for kind, label in tags]
+                        hits += tags[scope.zh_status(marks, i)]
                     i = t.find(ch, i + 1)
         if _LATIN.search(t):
             self._scan_en(t, hits, masked)
         return Scan(hits, masked, bigrams)
 
     def _scan_en(self, t: str, hits: list[Hit], masked: list[str]) -> None:
-        if self._en_mask is not None:
-            found = self._en_mask.findall(t)
-            if found:
-                masked += dict.fromkeys(found)
-                t = self._en_mask.sub(lambda m: "#" * len(m.group()), t)
         tokens = en_tokens(t)
-        if not tokens or self._en_keys.isdisjoint(tokens):
-            return
-        scope = self.scope
         n = len(tokens)
-        for k, tok in enumerate(tokens):
-            cands = self._en.get(tok)
-            if cands is None:
+        positions = range(n)
+        spans: list[tuple[int, int]] = []
+        for k in compress(positions, map(self._en_mask_has, tokens)):
+            if spans and k < spans[-1][1]:
                 continue
+            for words, m, phrase in self._en_mask[tokens[k]]:
+                if k + m <= n and tuple(tokens[k:k + m]) == words:
+                    spans.append((k, k + m))
+                    masked.append(phrase)
+                    break
+        scope = self.scope
+        for k in compress(positions, map(self._en_has, tokens)):
             status = None
-            for words, tags in cands:
-                m = len(words)
+            for words, m, tags in self._en[tokens[k]]:
                 if k + m <= n and (m == 1 or tuple(tokens[k:k + m]) == words):
+                    if spans and any(s < k + m and k < e for s, e in spans):
+                        continue
                     if status is None:
                         status = scope.en_status(tokens, k)
-                    cue = " ".join(words)
-                    hits += [(kind, label, cue, status) for kind, label in tags]
+                    hits += tags[status]
 
     def scan(self, text: str) -> list[Hit]:
         """All cue matches in a normalised text, each with its negation status."""

@@ -12,7 +12,6 @@ import hashlib
 import json
 import math
 import struct
-from itertools import repeat
 from pathlib import Path
 
 from services.classifier.engine.features import DEFAULT_ZH_NGRAM, CallFeatures
@@ -57,10 +56,10 @@ class LinearModel:
     def logits(self, feats: CallFeatures) -> list[float]:
         get = self.packed.get
         n = len(feats.grams)
-        cues = sum(map(get, feats.cues, repeat(0)))
+        cues = sum(filter(None, map(get, feats.cues)))  # filter: adding 0 still copies a big integer
         if n:
             q = round(_Q * math.sqrt(n))
-            total = sum(map(get, feats.grams, repeat(0))) * _Q + cues * q
+            total = sum(filter(None, map(get, feats.grams))) * _Q + cues * q
             div = 1.0 / (_SCALE * q)
         else:
             total, div = cues, 1.0 / _SCALE

@@ -24,16 +24,20 @@ class FastPolicy:
 
     def __init__(self, policy: RoutingPolicy) -> None:
         self.base: dict[str, Agency] = {t.value: a for t, a in policy.base.items()}
-        self.emergency_base = {t for t, a in self.base.items() if a in EMERGENCY_AGENCIES}
+        # Ordered (CallType order), so that safety additions and reasons come in a stable order.
+        self.emergency_base = tuple(t for t, a in self.base.items() if a in EMERGENCY_AGENCIES)
         self.rules = [(frozenset(t.value for t in r.when.call_type), tuple(f.value for f in r.when.flags),
                        r.add, f"rule:{r.name}") for r in policy.rules]
         self.review_below = policy.review_below_confidence
         # (call type, flag bit mask) -> agency -> why. Shared, read-only dictionaries.
         self.table: dict[tuple[str, int], dict[Agency, str]] = {}
+        self.reason: dict[tuple[str, int], str] = {}  # the "routing: ..." line of each entry
         for t in self.base:
             for values in itertools.product((False, True), repeat=len(FLAG_ORDER)):
                 flags = dict(zip(FLAG_ORDER, values))
-                self.table[t, flag_mask(flags)] = self._route(t, flags)
+                key = (t, flag_mask(flags))
+                self.table[key] = routed = self._route(t, flags)
+                self.reason[key] = "routing: " + "; ".join(f"{a.value} <- {why}" for a, why in routed.items())
 
     @classmethod
     def of(cls, policy: RoutingPolicy) -> "FastPolicy":

@@ -31,8 +31,15 @@ class Normalizer:
         return self._rewrites[m.group()]
 
     def normalize(self, text: str) -> str:
-        if not unicodedata.is_normalized("NFKC", text):
-            text = unicodedata.normalize("NFKC", text)
+        if not text.isascii():
+            # The full-width comma and colon are nearly all that NFKC changes in Chinese calls:
+            # replacing them first lets most calls skip the (slower) full normalisation.
+            if "\uff0c" in text:
+                text = text.replace("\uff0c", ",")
+            if "\uff1a" in text:
+                text = text.replace("\uff1a", ":")
+            if not unicodedata.is_normalized("NFKC", text):
+                text = unicodedata.normalize("NFKC", text)
         t = text.lower()
         if "\u2019" in t or "\u2018" in t:
             t = t.translate(_QUOTES)

@@ -67,13 +67,15 @@ def build_http(desk: Desk, timeline: TimelineStore, callbacks: CallbackBook, par
 
     @app.get("/api/v1/handoffs")
     async def handoffs(status: str | None = None, agency: str | None = None, partner_id: str | None = None,
+                       review: bool | None = Query(None, description="true: the review queue (unsure calls)"),
                        hours: float = Query(24, gt=0, le=24 * 90), limit: int = Query(200, ge=1, le=2000)) -> dict:
         """Handoffs opened in the last `hours`, newest first, filtered as asked: the dispatcher's board."""
         wanted = set(status.split(",")) if status else None
-        records = await desk.store.recent(time.time() - hours * 3600, limit * 5)
-        chosen = [r for r in records if (not wanted or r["status"] in wanted) and (not agency or r["agency"] == agency)
-                  and (not partner_id or r["partner_id"] == partner_id)][:limit]
-        return {"handoffs": [dispatcher_view(r) | {"call_id": r["call_id"]} for r in chosen]}
+        views = [dispatcher_view(r) | {"call_id": r["call_id"]}
+                 for r in await desk.store.recent(time.time() - hours * 3600, 100_000)]
+        chosen = [v for v in views if (not wanted or v["status"] in wanted) and (not agency or v["agency"] == agency)
+                  and (not partner_id or v["partner_id"] == partner_id) and (review is None or v["review"] == review)]
+        return {"handoffs": chosen[:limit]}
 
     @app.get("/api/v1/alerts")
     async def alerts(limit: int = Query(100, ge=1, le=500)) -> dict:

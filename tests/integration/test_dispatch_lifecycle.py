@@ -157,6 +157,7 @@ async def test_partner_api_isolation_lifecycle_close_and_callback(engines, recei
             assert report["agency"]["property_management"]["handoffs"] >= 1
             board = (await api.get("/api/v1/handoffs", params={"status": "resolved"})).json()["handoffs"]
             assert [h["handoff_id"] for h in board] == [hid]
+            assert (await api.get("/api/v1/handoffs", params={"review": "true"})).json()["handoffs"] == []
         hs = await lab.handoffs(call_id)
         assert [h["status"] for h in hs][0] == "resolved"
         assert len(hs) == 2 and hs[1]["partner_id"] == owner and hs[1]["status"] in ("routed", "delivered")
@@ -181,6 +182,10 @@ async def test_second_call_about_the_same_incident_joins_it(engines, receiver, t
         first, r1 = await lab.call("楼道水管爆了，水往下流", "西罗园四区7号楼2单元", CallType.WATER_LEAK)
         second, r2 = await lab.call("7号楼楼道里全是水", "西罗园四区7号楼", CallType.WATER_LEAK)
         elsewhere, r3 = await lab.call("楼道水管爆了", "西罗园四区9号楼", CallType.WATER_LEAK)
+        unknown, _ = await lab.call("水管爆了", "不知道什么地方", CallType.WATER_LEAK)
+        async with lab.api() as api:
+            queue = (await api.get("/api/v1/handoffs", params={"review": "true"})).json()["handoffs"]
+        assert [h["call_id"] for h in queue] == [unknown] and queue[0]["partner_id"] == "hotline-fengtai-12345"
         assert r1.opened and r2.merged_into == first and r2.opened == [] and r3.merged_into is None
         record = (await lab.handoffs(first))[0]
         assert record["callers"] == "2"

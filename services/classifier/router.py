@@ -3,7 +3,6 @@
 import structlog
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaBroker, KafkaMessage
-from pydantic import ValidationError
 
 from schemas.events import CallReceived
 from schemas.policy import RoutingPolicy
@@ -13,7 +12,7 @@ from services.classifier.settings import ClassifierSettings
 from services.kit.dedupe import SeenEvents
 from schemas.events import CallClassified, DeadLetter
 from schemas.topics import DEAD_LETTER
-from services.kit.stream import consumer_options, dead_letter, document_publishers, publish_dead_letter
+from services.kit.stream import consumer_options, decode_or_dead_letter, document_publishers
 
 log = structlog.get_logger()
 
@@ -24,14 +23,8 @@ def build_router(settings: ClassifierSettings, engine: TextEngine, policy: Routi
 
     @router.subscriber(CALLS_RECEIVED.name, **consumer_options(settings, settings.group_id))
     async def on_received(msg: KafkaMessage, broker: KafkaBroker) -> None:
-        try:
-            event = CallReceived.model_validate_json(msg.body)
-        except ValidationError as exc:
-            letter = dead_letter(msg.body, source_topic=CALLS_RECEIVED.name, service="classifier",
-                                 reason=f"not a CallReceived: {exc.error_count()} errors: {exc.errors()[0]['msg']}",
-                                 key=msg.raw_message.key)
-            await publish_dead_letter(broker, letter)
-            log.warning("event.dead_lettered", reason=letter.reason)
+        event = await decode_or_dead_letter(msg, broker, CallReceived, service="classifier")
+        if event is None:
             return
         with structlog.contextvars.bound_contextvars(call_id=event.call_id):
             if await seen.seen(event.event_id):

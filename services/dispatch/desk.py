@@ -137,7 +137,7 @@ class Desk:
         if p["stage"] == "remind" or last_resort:
             await self._remind(record, p["kind"], what, last_resort)
         else:
-            await self.escalate(hid, f"no one acknowledged in time" if p["kind"] == "ack" else "not resolved in time")
+            await self.escalate(hid, "no one acknowledged in time" if p["kind"] == "ack" else "not resolved in time")
 
     async def _remind(self, record: dict, kind: str, what: str, last_resort: bool) -> None:
         req = request_of(record)

@@ -5,7 +5,6 @@ import json
 import structlog
 from faststream.kafka import KafkaRouter
 from faststream.kafka.annotations import KafkaBroker, KafkaMessage
-from pydantic import ValidationError
 
 from schemas.events import CallClassified
 from schemas.topics import (CALLS_CLASSIFIED, CALLS_CLOSED, CALLS_RECEIVED, DEAD_LETTER, DISPATCH_AUDIT,
@@ -19,7 +18,7 @@ from services.dispatch.stores import TimelineStore
 from services.kit.dedupe import SeenEvents
 from schemas.events import (CallbackRecorded, CallClosed, CallMerged, DeadLetter, HandoffNotice, HandoffRequested,
                             HandoffStatusChanged, MediationReported)
-from services.kit.stream import consumer_options, dead_letter, document_publishers, publish_dead_letter
+from services.kit.stream import consumer_options, decode_or_dead_letter, document_publishers
 
 log = structlog.get_logger()
 TIMELINE_TOPICS = (CALLS_RECEIVED, CALLS_CLASSIFIED, HANDOFFS_REQUESTED, HANDOFFS_STATUS, DISPATCH_AUDIT,
@@ -37,13 +36,8 @@ def build_router(settings: DispatchSettings, ctx: RoutingContext, desk: Desk, in
 
     @router.subscriber(CALLS_CLASSIFIED.name, **consumer_options(settings, settings.group_id))
     async def on_classified(msg: KafkaMessage, broker: KafkaBroker) -> None:
-        try:
-            event = CallClassified.model_validate_json(msg.body)
-        except ValidationError as exc:
-            letter = dead_letter(msg.body, source_topic=CALLS_CLASSIFIED.name, service="dispatch",
-                                 reason=f"not a CallClassified: {exc.errors()[0]['msg']}", key=msg.raw_message.key)
-            await publish_dead_letter(broker, letter)
-            log.warning("event.dead_lettered", reason=letter.reason)
+        event = await decode_or_dead_letter(msg, broker, CallClassified, service="dispatch")
+        if event is None:
             return
         with structlog.contextvars.bound_contextvars(call_id=event.call_id):
             if await seen.seen(event.event_id):

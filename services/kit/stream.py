@@ -5,16 +5,21 @@ unexpected error seeks back so the message is seen again) and is idempotent.
 """
 
 import base64
-from typing import Any
+from typing import Any, TypeVar
+
+import structlog
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
+from pydantic import BaseModel, ValidationError
 
 from schemas.events import DeadLetter, derive_id
 from schemas.topics import ALL_TOPICS, DEAD_LETTER, Topic, partition_key
 from services.kit.settings import EngineSettings
+
+E = TypeVar("E", bound=BaseModel)
 
 
 def make_broker(settings: EngineSettings, client_id: str) -> KafkaBroker:
@@ -81,3 +86,17 @@ def document_publishers(router, outputs: list[tuple[Topic, type]]) -> None:
     for topic, model in outputs:
         router.publisher(topic.name, schema=model, title=f"{topic.name}:{model.__name__}",
                          description=topic.description)
+
+
+async def decode_or_dead_letter(msg, broker: KafkaBroker, model: type[E], *, service: str) -> E | None:
+    """The message as `model`, or None after sending it to the dead-letter topic with the reason."""
+    try:
+        return model.model_validate_json(msg.body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        letter = dead_letter(msg.body, source_topic=msg.raw_message.topic, service=service, key=msg.raw_message.key,
+                             reason=f"not a {model.__name__}: {exc.error_count()} error(s), first: {where}: {first['msg']}")
+        await publish_dead_letter(broker, letter)
+        structlog.get_logger().warning("event.dead_lettered", reason=letter.reason, topic=msg.raw_message.topic)
+        return None

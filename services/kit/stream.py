@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas.events import DeadLetter, derive_id
 from schemas.topics import ALL_TOPICS, DEAD_LETTER, Topic, partition_key
+from services.kit.retry import BackoffOnError
 from services.kit.settings import EngineSettings
 
 E = TypeVar("E", bound=BaseModel)
@@ -24,7 +25,8 @@ E = TypeVar("E", bound=BaseModel)
 
 def make_broker(settings: EngineSettings, client_id: str) -> KafkaBroker:
     # FastStream's own per-message logger is off: each handler writes one canonical line itself.
-    return KafkaBroker(settings.kafka_bootstrap_servers, client_id=client_id, logger=None, acks="all")
+    return KafkaBroker(settings.kafka_bootstrap_servers, client_id=client_id, logger=None, acks="all",
+                       middlewares=[BackoffOnError])
 
 
 def consumer_options(settings: EngineSettings, group_id: str) -> dict[str, Any]:

@@ -34,7 +34,7 @@ MIN_DF = 2
 CUE_VALUE = 1.0
 # Recall-weighted F-beta for flags that bring an emergency agency.
 FLAG_BETA = {"injured": 2.0, "violence": 1.5, "deliberate": 1.0, "damage": 1.0, "trapped": 2.0}
-SAFETY = {"type": 0.2, "police_type": 0.3, "police_evidence": 0.3, "flag": 0.3, "police_flag": 0.45, "crime_cue": 0.05,
+SAFETY = {"type": 0.15, "police_type": 0.3, "police_evidence": 0.3, "flag": 0.2, "police_flag": 0.45, "crime_cue": 0.05,
           "cue": 0.1}
 
 

@@ -15,7 +15,7 @@ from services.classifier.engine.text import en_words
 _LEX_PREFIX = {("T", "pos"): "T:", ("T", "unc"): "T:", ("T", "neg"): "TN:",
                ("W", "pos"): "W:", ("W", "unc"): "W:",
                ("F", "pos"): "F:", ("F", "neg"): "FN:", ("F", "unc"): "FU:",
-               ("D", "pos"): "D:"}
+               ("D", "pos"): "D:", ("S", "pos"): "S:"}
 DEFAULT_ZH_NGRAM = 2
 _LATIN = re.compile(r"[a-z]")
 

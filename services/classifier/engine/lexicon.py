@@ -42,6 +42,29 @@ class Scan:
         self.bigrams = bigrams
 
 
+_VOWELS = frozenset("aeiou")
+
+
+def inflections(word: str) -> list[str]:
+    """Regular English forms of a single-word cue (stab -> stabs, stabbed, stabbing), so that a
+    cue written in one form also matches the others: callers do not say it the way we listed it."""
+    if len(word) < 3 or not word.isalpha():
+        return []
+    if word.endswith(("ed", "ing")) or (word.endswith("s") and not word.endswith("ss")):
+        return []  # already inflected
+    out = [word + "es" if word.endswith(("sh", "ch", "x", "ss", "z")) else word + "s"]
+    if word.endswith("y") and word[-2] not in _VOWELS:
+        out = [word[:-1] + "ies", word[:-1] + "ied", word + "ing"]
+    elif word.endswith("e"):
+        out += [word + "d", word[:-1] + "ing"]
+    elif len(word) <= 4 and word[-1] not in _VOWELS and word[-1] not in "wxy" and word[-2] in _VOWELS \
+            and word[-3] not in _VOWELS:
+        out += [word + word[-1] + "ed", word + word[-1] + "ing"]  # stab -> stabbed
+    else:
+        out += [word + "ed", word + "ing"]
+    return out
+
+
 class Lexicon:
     def __init__(self, spec: dict) -> None:
         self.spec = spec
@@ -49,6 +72,7 @@ class Lexicon:
         self.scope = NegationScope(spec)
         zh: dict[str, set[Tag]] = {}
         en: dict[tuple[str, ...], set[Tag]] = {}
+        inflect = bool(spec.get("en_inflect", True))
 
         def add_cues(words: list, tag: Tag) -> None:
             for w in words:
@@ -59,6 +83,9 @@ class Lexicon:
                     key = tuple(en_tokens(w))
                     if key:
                         en.setdefault(key, set()).add(tag)
+                        if inflect and len(key) == 1 and tag[0] in "TFS":
+                            for form in inflections(key[0]):
+                                en.setdefault((form,), set()).add(tag)
                 else:
                     zh.setdefault(w, set()).add(tag)
 
@@ -70,8 +97,7 @@ class Lexicon:
             add_cues(lists.get("cues", []) + lists.get("en", []) + strong, ("F", label))
             add_cues(strong, ("S", label))
             for call_type, words in (lists.get("strong_for") or {}).items():
-                add_cues(words, ("F", label))
-                add_cues(words, ("S", f"{label}@{call_type}"))
+                add_cues(words, ("S", f"{label}@{call_type}"))  # decisive on that call type only
             add_cues(lists.get("deny", []) + lists.get("en_deny", []), ("D", label))
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
         self.cue_count = len(zh) + len(en)

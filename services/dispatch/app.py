@@ -28,6 +28,7 @@ from services.dispatch.settings import DispatchSettings
 from services.dispatch.stores import HandoffStore, TimelineStore
 from services.dispatch.timers import TimerStore
 from services.kit.dedupe import RedisSeenEvents
+from services.kit.retry import retry_delay_s
 from services.kit.service import Service
 from services.kit.stream import make_broker
 
@@ -107,6 +108,7 @@ async def run_timers(desk: Desk, timers: TimerStore, poll_s: float, concurrency:
                 log.exception("timer.failed", timer_id=timer.timer_id)
 
     running: set[asyncio.Task] = set()
+    failures = 0
     try:
         while True:
             try:
@@ -114,9 +116,11 @@ async def run_timers(desk: Desk, timers: TimerStore, poll_s: float, concurrency:
                     task = asyncio.create_task(fire(timer))
                     running.add(task)
                     task.add_done_callback(running.discard)
-            except Exception:  # noqa: BLE001 - Redis away: try again on the next tick
-                log.exception("timer.poll_failed")
-            await asyncio.sleep(poll_s)
+                failures = 0
+            except Exception:  # noqa: BLE001 - Redis away: try again, less often while it stays away
+                failures += 1
+                log.exception("timer.poll_failed", attempt=failures)
+            await asyncio.sleep(poll_s if not failures else retry_delay_s(failures))
     finally:
         for task in running:
             task.cancel()

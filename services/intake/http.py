@@ -34,7 +34,13 @@ def build_http(settings: IntakeSettings, broker: KafkaBroker) -> FastAPI:
         call_id = call_id_for(submission)
         event = accept(submission, call_id=call_id, channel="http", now=utcnow())
         with structlog.contextvars.bound_contextvars(call_id=call_id):
-            await broker.publish(event, CALLS_RECEIVED.name, key=partition_key(call_id))
+            try:
+                await broker.publish(event, CALLS_RECEIVED.name, key=partition_key(call_id))
+            except Exception as exc:  # noqa: BLE001 - the call is not taken: say so, the sender retries
+                log.error("call.not_published", error=type(exc).__name__)
+                return JSONResponse(status_code=503, headers={"Retry-After": "2"}, content={
+                    "error": "stream_unavailable",
+                    "reason": "the call could not be stored; retry (with the same source_id it stays one call)"})
             log.info("call.accepted", channel="http", caller_phone=submission.caller_phone)
         return JSONResponse(
             status_code=202,

@@ -101,3 +101,15 @@ async def test_upstream_bad_message_goes_to_dead_letter_and_consumer_continues(i
     assert "extra" in letters[2]["reason"]
     assert [r["call"]["text"] for r in received] == ["电梯困人了"]
     assert received[0]["channel"] == "stream"
+
+
+async def test_when_the_stream_is_down_the_sender_is_told_to_retry(intake, monkeypatch):
+    service, received, _ = intake
+
+    async def down(*a, **k):
+        raise ConnectionError("kafka away")
+
+    async with TestKafkaBroker(service.broker):
+        monkeypatch.setattr(service.broker, "publish", down)
+        resp = await post(service, {"text": "楼上漏水", "source_id": "cad-9"})
+    assert resp.status_code == 503 and "retry" in resp.json()["reason"] and resp.headers["retry-after"]

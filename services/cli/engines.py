@@ -3,6 +3,7 @@
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,7 @@ class Engine:
     name: str
     url: str
     proc: subprocess.Popen
+    restart: "Callable[[], Engine] | None" = None  # starts it again on the same port and data
 
     def stop(self, timeout_s: float = 8.0) -> None:
         if self.proc.poll() is None:
@@ -54,7 +56,7 @@ def start_tansu(port: int | None = None, log_file: Path | None = None) -> Engine
         stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
     )
     wait_for_port(port, proc=proc)
-    return Engine("tansu", f"127.0.0.1:{port}", proc)
+    return Engine("tansu", f"127.0.0.1:{port}", proc, lambda: start_tansu(port, log_file))
 
 
 def start_valkey(data_dir: Path, port: int | None = None) -> Engine:
@@ -70,4 +72,4 @@ def start_valkey(data_dir: Path, port: int | None = None) -> Engine:
         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
     )
     wait_for_port(port, proc=proc)
-    return Engine("valkey", f"redis://127.0.0.1:{port}/0", proc)
+    return Engine("valkey", f"redis://127.0.0.1:{port}/0", proc, lambda: start_valkey(data_dir, port))

@@ -129,7 +129,7 @@ class Supervisor:
         say(f"API listening on {url}")
         print(url, flush=True)
 
-        tasks = [asyncio.create_task(self._supervise()), asyncio.create_task(print_routes(kafka, self.stopping))]
+        tasks = [asyncio.create_task(self._supervise(kafka)), asyncio.create_task(print_routes(kafka, self.stopping))]
         tasks += [asyncio.create_task(job) for job in self._sim_jobs(url)]
         await self.stopping.wait()
         say("stopping ...")
@@ -146,8 +146,25 @@ class Supervisor:
             return []
         return [replay_calls(url, self.rate, self.stopping)]
 
-    async def _supervise(self) -> None:
+    async def _supervise_engines(self, kafka: str) -> None:
+        """An embedded engine that dies is started again on its port (Valkey replays its log; Tansu
+        comes back empty, so the topics are created again and consumers start from the beginning)."""
+        for n, engine in enumerate(self.engines):
+            code = engine.proc.poll()
+            if code is None or self.stopping.is_set() or engine.restart is None:
+                continue
+            say(f"{engine.name} exited with code {code}; starting it again")
+            try:
+                self.engines[n] = await asyncio.to_thread(engine.restart)
+                if engine.name == "tansu":
+                    await ensure_topics(kafka)
+                say(f"{engine.name} restarted")
+            except Exception as exc:  # noqa: BLE001 - keep supervising; try again next round
+                say(f"{engine.name} did not start again: {exc}")
+
+    async def _supervise(self, kafka: str) -> None:
         while not self.stopping.is_set():
+            await self._supervise_engines(kafka)
             for child in self.children:
                 proc = child.proc
                 if proc is not None and proc.returncode is not None and not self.stopping.is_set():

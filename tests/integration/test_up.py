@@ -39,10 +39,10 @@ class Up:
             time.sleep(0.1)
         raise AssertionError(f"not seen in {timeout_s}s; output so far:\n" + "\n".join(self.lines))
 
-    def child_pid(self, name: str) -> int:
-        out = subprocess.run(["pgrep", "-P", str(self.proc.pid), "-f", f"run {name}"], capture_output=True,
+    def child_pid(self, pattern: str) -> int:
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid), "-f", pattern], capture_output=True,
                              text=True).stdout.split()
-        assert out, f"no {name} child"
+        assert out, f"no child matching {pattern}"
         return int(out[0])
 
 
@@ -68,7 +68,7 @@ def test_call_command_prints_the_route(up):
 
 
 def test_a_killed_service_is_restarted_and_loses_no_call(up):
-    os.kill(up.child_pid("classifier"), signal.SIGKILL)
+    os.kill(up.child_pid("run classifier"), signal.SIGKILL)
     call_ids = []
     for text in ("楼上漏水，天花板一直滴水", "楼下装修半夜还在砸墙", "小区路灯坏了好几天了"):
         resp = httpx.post(f"{up.url}/api/v1/calls", json={"text": text}, timeout=10)
@@ -80,6 +80,30 @@ def test_a_killed_service_is_restarted_and_loses_no_call(up):
     while time.monotonic() < deadline and not all(routed(up.url, c) for c in call_ids):
         time.sleep(0.5)
     assert all(routed(up.url, c) for c in call_ids)
+
+
+def test_a_killed_valkey_comes_back_with_its_state(up):
+    before = httpx.post(f"{up.url}/api/v1/calls", json={"text": "楼道灯坏了，黑漆漆的"}, timeout=10).json()["call_id"]
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not routed(up.url, before):
+        time.sleep(0.3)
+    time.sleep(1.5)  # the append-only log is flushed every second
+    os.kill(up.child_pid("valkey-server"), signal.SIGKILL)
+    up.wait_for(lambda line: "valkey restarted" in line, 20)
+    deadline = time.monotonic() + 60
+    after = None
+    while time.monotonic() < deadline:
+        try:
+            resp = httpx.post(f"{up.url}/api/v1/calls", json={"text": "小区门口路灯不亮"}, timeout=10)
+            after = resp.json()["call_id"] if resp.status_code == 202 else None
+        except httpx.HTTPError:
+            pass
+        if after:
+            break
+        time.sleep(1)
+    while time.monotonic() < deadline and not routed(up.url, after):
+        time.sleep(0.5)
+    assert routed(up.url, before) and routed(up.url, after)
 
 
 def test_sigterm_stops_everything_it_started(up):

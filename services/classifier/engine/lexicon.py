@@ -150,26 +150,21 @@ class Lexicon:
                             spans.append((i, i + len(m)))
                             masked.append(m)
                             break
-        scope = self.scope
-        marks = None
+        status_at = self.scope.zh_status_at
         zh2 = self._zh2
         for i in starts:
             for cue, n, tags in zh2.get(bigrams[i], ()):
                 if n == 2 or t.startswith(cue, i):
                     if spans and any(s < i + n and i < e for s, e in spans):
                         continue
-                    if marks is None:
-                        marks = scope.zh_marks(t)
-                    hits += tags[scope.zh_status(marks, i)]
+                    hits += tags[status_at(t, i)]
         if not self._zh1_chars.isdisjoint(t):
             for ch in self._zh1_chars.intersection(t):
                 tags = self._zh1[ch]
                 i = t.find(ch)
                 while i >= 0:
                     if not (spans and any(s <= i < e for s, e in spans)):
-                        if marks is None:
-                            marks = scope.zh_marks(t)
-                        hits += tags[scope.zh_status(marks, i)]
+                        hits += tags[status_at(t, i)]
                     i = t.find(ch, i + 1)
         if _LATIN.search(t):
             self._scan_en(t, hits, masked)

@@ -50,6 +50,7 @@ class LinearModel:
         self.trained_on: dict = data.get("trained_on", {})
         self.zh_ngram: int = data.get("features", {}).get("zh_ngram", DEFAULT_ZH_NGRAM)
         self._width = len(self.types) + len(self.flags)
+        self._nt = len(self.types)
         self._fmt = struct.Struct(f"<{self._width + 1}Q")
         self._nbytes = 8 * (self._width + 1)
 
@@ -70,12 +71,13 @@ class LinearModel:
     def predict(self, feats: CallFeatures) -> tuple[dict[str, float], dict[str, float]]:
         """(call type -> probability, flag -> probability)."""
         z = self.logits(feats)
-        nt = len(self.types)
-        top = max(z[:nt])
-        exps = [math.exp(v - top) for v in z[:nt]]
+        nt = self._nt
+        zt = z[:nt]
+        top = max(zt)
+        exps = list(map(math.exp, [v - top for v in zt]))
         inv = 1.0 / sum(exps)
-        type_p = {t: e * inv for t, e in zip(self.types, exps)}
-        flag_p = {f: 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, v)))) for f, v in zip(self.flags, z[nt:])}
+        type_p = dict(zip(self.types, [e * inv for e in exps]))
+        flag_p = dict(zip(self.flags, [1.0 / (1.0 + math.exp(-v if v > -30.0 else 30.0)) for v in z[nt:]]))
         return type_p, flag_p
 
 

@@ -35,6 +35,7 @@ class NegationScope:
         self._zh_kind = kinds
         phrases = sorted(kinds, key=lambda p: (-len(p), p))
         self._zh_re = re.compile("|".join(map(re.escape, phrases)))
+        self._zh_first = frozenset(p[0] for p in phrases)
         self.en_neg = frozenset(spec["negators"]["en"])
         self.en_exc = tuple(spec["negation_exceptions"]["en"])
         en_unc = spec["uncertain"]["en"]
@@ -47,6 +48,14 @@ class NegationScope:
     def zh_marks(self, t: str) -> Marks:
         kind = self._zh_kind
         return [(m.start(), m.end(), kind[m.group()]) for m in self._zh_re.finditer(t)]
+
+    def zh_status_at(self, t: str, start: int) -> Status:
+        """Status of a cue starting at `start`: only its window is read, and only when the window
+        holds the first character of some marker (most cue windows hold none)."""
+        window = t[max(0, start - ZH_WINDOW):start]
+        if self._zh_first.isdisjoint(window):
+            return "pos"
+        return self.zh_status(self.zh_marks(window), len(window))
 
     @staticmethod
     def zh_status(marks: Marks, start: int) -> Status:

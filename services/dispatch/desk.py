@@ -5,6 +5,7 @@ here they meet Redis, Kafka and partners' webhooks. Every change is a compare-an
 handoff's status followed by an event with a deterministic id, so a repeat changes nothing.
 """
 
+import asyncio
 import random
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -50,13 +51,16 @@ class Desk:
         """Open a handoff once: claim it, announce it, start its delivery and its deadlines."""
         if not await self.store.claim(req):
             return False
-        await self.publish(req, HANDOFFS_REQUESTED)
-        await self.publish(status_event(req, None, S.ROUTED, "dispatch", req.rule, req.occurred_at), HANDOFFS_STATUS)
+        await asyncio.gather(
+            self.publish(req, HANDOFFS_REQUESTED),
+            self.publish(status_event(req, None, S.ROUTED, "dispatch", req.rule, req.occurred_at), HANDOFFS_STATUS),
+        )
         hid = req.handoff_id
-        await self.timers.schedule(f"{hid}:deliver", _ms(req.occurred_at), {"kind": "deliver", "handoff_id": hid})
-        await self.timers.schedule(f"{hid}:ack", _ms(req.ack_by), {"kind": "ack", "handoff_id": hid, "stage": "remind"})
-        await self.timers.schedule(f"{hid}:resolve", _ms(req.resolve_by),
-                                   {"kind": "resolve", "handoff_id": hid, "stage": "remind"})
+        await self.timers.schedule_many([
+            (f"{hid}:deliver", _ms(req.occurred_at), {"kind": "deliver", "handoff_id": hid}),
+            (f"{hid}:ack", _ms(req.ack_by), {"kind": "ack", "handoff_id": hid, "stage": "remind"}),
+            (f"{hid}:resolve", _ms(req.resolve_by), {"kind": "resolve", "handoff_id": hid, "stage": "remind"}),
+        ])
         await self.store.confirm_published(hid)
         return True
 

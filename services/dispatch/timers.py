@@ -37,9 +37,13 @@ class TimerStore:
 
     async def schedule(self, timer_id: str, due_ms: int, payload: dict[str, Any]) -> None:
         """Set (or move) a timer. The same id names the same timer."""
+        await self.schedule_many([(timer_id, due_ms, payload)])
+
+    async def schedule_many(self, timers: list[tuple[str, int, dict[str, Any]]]) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.hset(self._payload, timer_id, json.dumps(payload, ensure_ascii=False))
-            pipe.zadd(self._due, {timer_id: due_ms})
+            for timer_id, due_ms, payload in timers:
+                pipe.hset(self._payload, timer_id, json.dumps(payload, ensure_ascii=False))
+                pipe.zadd(self._due, {timer_id: due_ms})
             await pipe.execute()
 
     async def claim_due(self, now_ms: int, lease_ms: int = 30_000, limit: int = 100) -> list[Timer]:

@@ -14,6 +14,9 @@ def wait_for_route(url: str, call_id: str, timeout_s: float, settle_s: float = 0
             resp = client.get(f"{url}/api/v1/calls/{call_id}")
             if resp.status_code == 200:
                 view = resp.json()
+                if view.get("merged_into") and not view.get("handoffs"):
+                    incident = client.get(f"{url}/api/v1/calls/{view['merged_into']}").json()
+                    return view | {"handoffs": incident.get("handoffs", [])}
                 if view.get("handoffs"):
                     if last is not None and len(last["handoffs"]) == len(view["handoffs"]):
                         return view
@@ -34,6 +37,8 @@ def format_route(view: dict) -> str:
         f"agencies:  {', '.join(sorted({h['agency'] for h in view['handoffs']}))}",
         "partners:",
     ]
+    if view.get("merged_into"):
+        lines.insert(0, f"joined incident {view['merged_into']} (same building and call type): its partners were told")
     for h in view["handoffs"]:
         lines.append(f"  {h['agency']:<20} -> {h['partner_id']}  [{h['status']}]")
     if c.get("reasons"):

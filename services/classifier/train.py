@@ -32,6 +32,8 @@ MIN_DF = 2
 # them less regularisation, so the model leans on the curated cues, which carry over to other
 # people's wording, more than on the corpus writers' n-grams. Chosen by CV on the training split.
 CUE_VALUE = 1.0
+# Training weight per corpus writer (id prefix); chosen by CV on the training split.
+SOURCE_WEIGHT: dict[str, float] = {}
 # Recall-weighted F-beta for flags that bring an emergency agency.
 FLAG_BETA = {"injured": 2.0, "violence": 1.5, "deliberate": 1.0, "damage": 1.0, "trapped": 2.0}
 SAFETY = {"type": 0.15, "police_type": 0.3, "police_evidence": 0.3, "flag": 0.2, "police_flag": 0.45, "crime_cue": 0.05,
@@ -67,15 +69,15 @@ def make_vocab(feats):
     return {n: i for i, n in enumerate(names)}
 
 
-def fit(X, y_type, Y_flags, c, c_flag):
-    type_clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(X, y_type)
+def fit(X, y_type, Y_flags, c, c_flag, weights=None):
+    type_clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(X, y_type, sample_weight=weights)
     flag_clfs = []
     for k in range(Y_flags.shape[1]):
         yk = Y_flags[:, k]
         if yk.min() == yk.max():
             flag_clfs.append(None)
             continue
-        flag_clfs.append(LogisticRegression(C=c_flag, max_iter=3000, class_weight="balanced").fit(X, yk))
+        flag_clfs.append(LogisticRegression(C=c_flag, max_iter=3000, class_weight="balanced").fit(X, yk, sample_weight=weights))
     return type_clf, flag_clfs
 
 
@@ -149,7 +151,8 @@ def train_model(rows, lexicon, c, c_flag, zh_n, feats=None, tune_folds=5) -> dic
     Y_flags = np.array([[int(r["flags"][f]) for f in FLAG_NAMES] for r in rows])
     thresholds = tune_thresholds(feats, y_type, Y_flags, c, c_flag, tune_folds)
     vocab = make_vocab(feats)
-    type_clf, flag_clfs = fit(build_matrix(feats, vocab), y_type, Y_flags, c, c_flag)
+    weights = np.array([SOURCE_WEIGHT.get(str(r["id"]).rsplit("-", 1)[0], 1.0) for r in rows])
+    type_clf, flag_clfs = fit(build_matrix(feats, vocab), y_type, Y_flags, c, c_flag, weights)
     return export(vocab, type_clf, flag_clfs, thresholds, len(rows), zh_n)
 
 

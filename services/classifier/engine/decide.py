@@ -39,19 +39,16 @@ class Evidence:
     def __init__(self, feats: CallFeatures) -> None:
         index: dict[tuple[str, str, str], list[str]] = {}
         flags: set[str] = set()  # flags with any evidence (cue, decisive cue, denial; any status)
-        for kind, label, cue, status in feats.hits:
-            if kind == "W":
+        for hit in feats.hits:
+            if hit[0] == "W":
                 continue  # weak cues only feed the model
-            if kind == "T":
-                if status == "unc":
-                    status = "pos"  # a possible call type still counts for the type
-            else:
-                flags.add(label.partition("@")[0])
-            cues = index.get((kind, label, status))
+            cues = index.get(hit[4])
             if cues is None:
-                index[kind, label, status] = [cue]
-            elif cue not in cues:
-                cues.append(cue)
+                index[hit[4]] = [hit[2]]
+            elif hit[2] not in cues:
+                cues.append(hit[2])
+            if hit[6] is not None:
+                flags.add(hit[6])
         self.index = index
         self.flags = flags
 

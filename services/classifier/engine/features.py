@@ -12,10 +12,6 @@ from operator import add
 from services.classifier.engine.lexicon import Hit, Lexicon
 from services.classifier.engine.text import en_words
 
-_LEX_PREFIX = {("T", "pos"): "T:", ("T", "unc"): "T:", ("T", "neg"): "TN:",
-               ("W", "pos"): "W:", ("W", "unc"): "W:",
-               ("F", "pos"): "F:", ("F", "neg"): "FN:", ("F", "unc"): "FU:",
-               ("D", "pos"): "D:", ("S", "pos"): "S:"}
 DEFAULT_ZH_NGRAM = 2
 _LATIN = re.compile(r"[a-z]")
 
@@ -55,8 +51,8 @@ def ngrams(t: str, zh_n: int = DEFAULT_ZH_NGRAM, bigrams: list[str] | None = Non
 
 
 def cue_features(hits: list[Hit], masked: list[str]) -> set[str]:
-    cues = {_LEX_PREFIX[kind, status] + label for kind, label, _cue, status in hits
-            if (kind, status) in _LEX_PREFIX}
+    cues = {h[5] for h in hits}
+    cues.discard(None)
     if masked:
         cues.add("MASK")
     return cues

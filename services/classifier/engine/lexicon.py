@@ -25,8 +25,23 @@ LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "lexicon.yaml"
 Tag = tuple[str, str]
 
 
-# One cue match: (kind, label, cue, status). A plain tuple, because scanning is the hot path.
-Hit = tuple[str, str, str, Status]
+# One cue match: (kind, label, cue, status, evidence key, model feature or None, flag or None).
+# A plain tuple built once per cue and status when the lexicon loads, because scanning is the hot
+# path: a match only appends the prepared tuples.
+Hit = tuple[str, str, str, Status, tuple[str, str, str], str | None, str | None]
+# Model feature of a cue match, by (kind, status); kinds/statuses not listed give no feature.
+FEATURE_PREFIX = {("T", "pos"): "T:", ("T", "unc"): "T:", ("T", "neg"): "TN:",
+                  ("W", "pos"): "W:", ("W", "unc"): "W:",
+                  ("F", "pos"): "F:", ("F", "neg"): "FN:", ("F", "unc"): "FU:",
+                  ("D", "pos"): "D:", ("S", "pos"): "S:"}
+
+
+def make_hit(kind: str, label: str, cue: str, status: Status) -> Hit:
+    # A possible call type still counts for the type: its evidence key is "pos".
+    key = (kind, label, "pos" if kind == "T" and status == "unc" else status)
+    prefix = FEATURE_PREFIX.get((kind, status))
+    flag = label.partition("@")[0] if kind in ("F", "S", "D") else None
+    return (kind, label, cue, status, key, prefix + label if prefix else None, flag)
 
 _LATIN = re.compile(r"[a-z]")
 
@@ -104,7 +119,7 @@ class Lexicon:
         # Chinese cues of 2+ characters indexed by their first two characters, longest first.
         # Each cue's hits are built once per status: a match only picks the list for its status.
         def hits_of(cue: str, tags: set[Tag]) -> dict[str, list[Hit]]:
-            return {st: [(kind, label, cue, st) for kind, label in sorted(tags)] for st in ("pos", "neg", "unc")}
+            return {st: [make_hit(kind, label, cue, st) for kind, label in sorted(tags)] for st in ("pos", "neg", "unc")}
 
         self._zh2: dict[str, list[tuple[str, int, dict[str, list[Hit]]]]] = {}
         self._zh1: dict[str, dict[str, list[Hit]]] = {}

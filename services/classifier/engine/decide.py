@@ -148,26 +148,23 @@ def safety_net(ev: Evidence, top: str, flags: dict[str, bool], mask: int, type_p
                flag_p: dict[str, float], net: dict[str, float], policy: FastPolicy,
                routed: dict[Agency, str]) -> dict[Agency, str]:
     """Emergency agencies of plausible other readings that the chosen reading does not reach."""
-    extra: dict[Agency, str] = {}
+    out: dict[Agency, str] = {}
     bar_type, bar_police_type = net["type"], net["police_type"]
-    low_type = min(bar_type, bar_police_type)
-    for t in policy.emergency_base:
+    bar_crime, bar_cue = net["crime_cue"], net.get("cue", 1.0)
+    for t in policy.emergency_base:  # medical, fire, police_matter: their agencies
+        if t == top:
+            continue
+        agency = policy.base[t]
+        if agency in routed or agency in out:
+            continue
         p = type_p[t]
-        if p < low_type or t == top:
-            continue
-        agency = policy.base[t]
-        if agency not in routed and p >= (bar_police_type if agency is POLICE else bar_type):
-            old = extra.get(agency)
-            if old is None or p > old[0]:
-                extra[agency] = (p, f"{t} plausible ({p:.2f})")
-    out = {a: why for a, (_p, why) in extra.items()}
-    for t in policy.emergency_base:  # words of a crime, an illness or a fire bring their agency
-        agency = policy.base[t]
-        if t == top or agency in routed or agency in out:
-            continue
-        words = ev("T", t)
-        if words and type_p[t] >= (net["crime_cue"] if agency is POLICE else net.get("cue", 1.0)):
-            out[agency] = f"{t} words {_fmt(words)} ({type_p[t]:.2f})"
+        police = agency is POLICE
+        if p >= (bar_police_type if police else bar_type):
+            out[agency] = f"{t} plausible ({p:.2f})"
+        elif p >= (bar_crime if police else bar_cue):
+            words = ev("T", t)  # words of a crime, an illness or a fire bring their agency
+            if words:
+                out[agency] = f"{t} words {_fmt(words)} ({p:.2f})"
     bar_flag, bar_police_flag = net["flag"], net["police_flag"]
     low_flag = min(bar_flag, bar_police_flag)
     for f, p in flag_p.items():

@@ -35,7 +35,9 @@ class NegationScope:
         self._zh_kind = kinds
         phrases = sorted(kinds, key=lambda p: (-len(p), p))
         self._zh_re = re.compile("|".join(map(re.escape, phrases)))
-        self._zh_first = frozenset(p[0] for p in phrases)
+        self._zh_bound_chars = frozenset(spec["boundaries"]["zh"])
+        # First characters of the markers that are not single boundary characters.
+        self._zh_first = frozenset(p[0] for p in phrases if p not in self._zh_bound_chars)
         self.en_neg = frozenset(spec["negators"]["en"])
         self.en_exc = tuple(spec["negation_exceptions"]["en"])
         en_unc = spec["uncertain"]["en"]
@@ -50,10 +52,16 @@ class NegationScope:
         return [(m.start(), m.end(), kind[m.group()]) for m in self._zh_re.finditer(t)]
 
     def zh_status_at(self, t: str, start: int) -> Status:
-        """Status of a cue starting at `start`: only its window is read, and only when the window
-        holds the first character of some marker (most cue windows hold none)."""
-        window = t[max(0, start - ZH_WINDOW):start]
-        if self._zh_first.isdisjoint(window):
+        """Status of a cue starting at `start`: only its window back to the clause boundary is
+        read, and only when it holds the first character of some marker (most windows hold none)."""
+        lo = start - ZH_WINDOW if start > ZH_WINDOW else 0
+        bound = self._zh_bound_chars
+        for j in range(start - 1, lo - 1, -1):
+            if t[j] in bound:
+                lo = j + 1
+                break
+        window = t[lo:start]
+        if not window or self._zh_first.isdisjoint(window):
             return "pos"
         return self.zh_status(self.zh_marks(window), len(window))
 

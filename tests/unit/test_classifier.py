@@ -215,3 +215,8 @@ def test_packed_integer_scores_equal_the_float_weights(engine):
         for c in feats.cues:
             expect = [a + b for a, b in zip(expect, model.weights.get(c, [0.0] * len(expect)))]
         assert all(abs(a - b) < 1e-3 for a, b in zip(model.logits(feats), expect))
+
+
+def test_numbers_in_chinese_text_are_cues(engine):
+    feats = engine.features("老人摔了起不来，快打120")
+    assert any(h[2] == "120" for h in feats.hits)

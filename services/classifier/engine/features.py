@@ -13,7 +13,7 @@ from services.classifier.engine.lexicon import Hit, Lexicon
 from services.classifier.engine.text import en_words
 
 DEFAULT_ZH_NGRAM = 2
-_LATIN = re.compile(r"[a-z]")
+_LATIN = re.compile(r"[a-z0-9]")  # English words or numbers (120, 119, 110 are cues)
 
 
 @dataclass(slots=True)
@@ -25,7 +25,8 @@ class CallFeatures:
     masked: list[str]        # misleading phrases that were set aside
 
 
-def ngrams(t: str, zh_n: int = DEFAULT_ZH_NGRAM, bigrams: list[str] | None = None) -> set[str]:
+def ngrams(t: str, zh_n: int = DEFAULT_ZH_NGRAM, bigrams: list[str] | None = None,
+           latin: bool | None = None) -> set[str]:
     """Character 1..zh_n-grams of a text that is not pure ASCII, English words and word pairs.
 
     Character n-grams run over the whole text (punctuation included: rare ones fall below the
@@ -42,7 +43,7 @@ def ngrams(t: str, zh_n: int = DEFAULT_ZH_NGRAM, bigrams: list[str] | None = Non
             grams.update(bigrams)
             if zh_n >= 3:
                 grams.update(map(add, bigrams, t[2:]))
-    if _LATIN.search(t):
+    if latin if latin is not None else _LATIN.search(t):
         words = en_words(t)
         ws = ["w:" + w for w in words]
         grams.update(ws)
@@ -61,5 +62,5 @@ def cue_features(hits: list[Hit], masked: list[str]) -> set[str]:
 def extract(lexicon: Lexicon, text: str, zh_n: int = DEFAULT_ZH_NGRAM) -> CallFeatures:
     norm = lexicon.normalizer.normalize(text)
     scan = lexicon.analyse(norm)
-    return CallFeatures(norm, ngrams(norm, zh_n, scan.bigrams), cue_features(scan.hits, scan.masked),
+    return CallFeatures(norm, ngrams(norm, zh_n, scan.bigrams, scan.latin), cue_features(scan.hits, scan.masked),
                         scan.hits, scan.masked)

@@ -43,18 +43,19 @@ def make_hit(kind: str, label: str, cue: str, status: Status) -> Hit:
     flag = label.partition("@")[0] if kind in ("F", "S", "D") else None
     return (kind, label, cue, status, key, prefix + label if prefix else None, flag)
 
-_LATIN = re.compile(r"[a-z]")
+_LATIN = re.compile(r"[a-z0-9]")  # English words or numbers (120, 119, 110 are cues)
 
 
 class Scan:
     """What one pass over a call found: cue hits, masked phrases, and the bigrams it used."""
 
-    __slots__ = ("hits", "masked", "bigrams")
+    __slots__ = ("hits", "masked", "bigrams", "latin")
 
-    def __init__(self, hits: list[Hit], masked: list[str], bigrams: list[str]) -> None:
+    def __init__(self, hits: list[Hit], masked: list[str], bigrams: list[str], latin: bool) -> None:
         self.hits = hits
         self.masked = masked
         self.bigrams = bigrams
+        self.latin = latin  # the text has Latin letters (English words)
 
 
 _VOWELS = frozenset("aeiou")
@@ -152,8 +153,10 @@ class Lexicon:
         hits: list[Hit] = []
         masked: list[str] = []
         if t.isascii():  # English: no Chinese cue can match, and the n-gram model uses words
-            self._scan_en(t, hits, masked)
-            return Scan(hits, masked, [])
+            latin = _LATIN.search(t) is not None
+            if latin:
+                self._scan_en(t, hits, masked)
+            return Scan(hits, masked, [], latin)
         bigrams = list(map(add, t, t[1:]))
         spans: list[tuple[int, int]] = []
         starts = list(compress(range(len(bigrams)), map(self._pair_has, bigrams)))
@@ -181,9 +184,10 @@ class Lexicon:
                     if not (spans and any(s <= i < e for s, e in spans)):
                         hits += tags[status_at(t, i)]
                     i = t.find(ch, i + 1)
-        if _LATIN.search(t):
+        latin = _LATIN.search(t) is not None
+        if latin:
             self._scan_en(t, hits, masked)
-        return Scan(hits, masked, bigrams)
+        return Scan(hits, masked, bigrams, latin)
 
     def _scan_en(self, t: str, hits: list[Hit], masked: list[str]) -> None:
         tokens = en_tokens(t)

@@ -1,9 +1,11 @@
 """Dispatch's HTTP edge: call timelines and handoffs for dispatchers, callbacks for the station desk."""
 
 import time
+from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query
+from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.codes import HandoffStatus
@@ -15,6 +17,9 @@ from services.dispatch.desk import Desk, NotFound
 from services.dispatch.lifecycle import Refused
 from services.dispatch.partner_view import dispatcher_view
 from services.dispatch.stores import TimelineStore
+
+
+CONSOLE = Path(__file__).with_name("static") / "console.html"
 
 
 class DispatcherCorrection(BaseModel):
@@ -102,6 +107,11 @@ def build_http(desk: Desk, timeline: TimelineStore, callbacks: CallbackBook, par
         reopened = await desk.reopen(call_id, body.note or "citizen not satisfied") \
             if body.outcome == "not_satisfied" else []
         return {"call_id": call_id, "outcome": body.outcome, "reopened_handoffs": reopened}
+
+    @app.get("/console", response_class=HTMLResponse, include_in_schema=False)
+    async def console() -> HTMLResponse:
+        """The dispatcher console: the board, alerts, the review queue, a call's timeline, corrections."""
+        return HTMLResponse(CONSOLE.read_text(encoding="utf-8"))
 
     @app.get("/healthz")
     async def health() -> dict[str, str]:

@@ -158,6 +158,8 @@ async def test_partner_api_isolation_lifecycle_close_and_callback(engines, recei
             board = (await api.get("/api/v1/handoffs", params={"status": "resolved"})).json()["handoffs"]
             assert [h["handoff_id"] for h in board] == [hid]
             assert (await api.get("/api/v1/handoffs", params={"review": "true"})).json()["handoffs"] == []
+            console = await api.get("/console")
+            assert console.status_code == 200 and "/api/v1/handoffs" in console.text
         hs = await lab.handoffs(call_id)
         assert [h["status"] for h in hs][0] == "resolved"
         assert len(hs) == 2 and hs[1]["partner_id"] == owner and hs[1]["status"] in ("routed", "delivered")

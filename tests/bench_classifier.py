@@ -38,7 +38,7 @@ def _rate(fn, texts: list[str]) -> tuple[float, float]:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
-    rounds = int(argv[0]) if argv else ROUNDS
+    rounds = int(argv[0]) if argv and argv[0].isdigit() else ROUNDS
     engine = load_engine()
     policy = load_policy()
     texts = [r["text"] for r in load_corpus()]

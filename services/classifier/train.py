@@ -36,7 +36,7 @@ CUE_VALUE = 1.0
 SOURCE_WEIGHT: dict[str, float] = {}
 # Recall-weighted F-beta for flags that bring an emergency agency.
 FLAG_BETA = {"injured": 2.0, "violence": 1.5, "deliberate": 1.0, "damage": 1.0, "trapped": 2.0}
-SAFETY = {"type": 0.15, "police_type": 0.3, "police_evidence": 0.3, "flag": 0.2, "police_flag": 0.45, "crime_cue": 0.05,
+SAFETY = {"type": 0.15, "police_type": 0.3, "police_evidence": 0.3, "flag": 0.2, "police_flag": 0.45, "crime_cue": 0.15,
           "cue": 0.1}
 
 

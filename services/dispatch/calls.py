@@ -47,6 +47,7 @@ async def take_call(event: CallClassified, ctx: RoutingContext, desk: Desk, inci
         covered = {r["agency"] for r in open_handoffs}
         if open_handoffs:
             merged_into = taken.incident_call_id
+            await desk.store.join_incident(merged_into, event.call_id)
             await desk.publish(CallMerged(
                 event_id=derive_id("call.merged", event.call_id), call_id=event.call_id,
                 incident_call_id=merged_into,

@@ -186,10 +186,17 @@ class Desk:
         if await self.store.close(call_id, record["handoff_id"]) == 0:
             handoffs = await self.store.for_call(call_id)
             round_ = max(int(h.get("round", "0")) for h in handoffs)
-            await self.publish(CallClosed(event_id=derive_id("call.closed", call_id, str(round_)), call_id=call_id,
-                                          outcome="resolved", reopened_count=round_), CALLS_CLOSED)
-            if self.on_call_closed:
-                await self.on_call_closed(call_id, handoffs)
+            await self._close_call(call_id, handoffs, round_, "resolved")
+            # Callers who joined this incident are done too (unless their own extra handoffs are open).
+            for joined in await self.store.joined_calls(call_id):
+                if not await self.store.open_for_call(joined):
+                    await self._close_call(joined, handoffs, round_, f"resolved with incident {call_id}")
+
+    async def _close_call(self, call_id: str, handoffs: list[dict], round_: int, outcome: str) -> None:
+        await self.publish(CallClosed(event_id=derive_id("call.closed", call_id, str(round_)), call_id=call_id,
+                                      outcome=outcome, reopened_count=round_), CALLS_CLOSED)
+        if self.on_call_closed:
+            await self.on_call_closed(call_id, handoffs)
 
     async def reopen(self, call_id: str, note: str) -> list[str]:
         """The citizen is not satisfied: every partner that resolved the call takes it again."""

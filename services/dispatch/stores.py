@@ -91,6 +91,12 @@ class HandoffStore:
     async def open_for_call(self, call_id: str) -> list[dict[str, Any]]:
         return await self.many(list(await self._redis.smembers(f"call:{call_id}:open")))
 
+    async def join_incident(self, incident_call_id: str, call_id: str) -> None:
+        await self._redis.sadd(f"incident:{incident_call_id}:joined", call_id)
+
+    async def joined_calls(self, incident_call_id: str) -> list[str]:
+        return sorted(await self._redis.smembers(f"incident:{incident_call_id}:joined"))
+
     async def recent(self, since_s: float, limit: int = 1000) -> list[dict[str, Any]]:
         """Handoffs opened since `since_s` (epoch seconds), newest first."""
         ids = await self._redis.zrevrangebyscore("handoffs:all", "+inf", since_s, start=0, num=limit)

@@ -198,6 +198,15 @@ async def test_second_call_about_the_same_incident_joins_it(engines, receiver, t
                     and json.loads(r["body"])["service_request_id"] == record["handoff_id"]]
 
         assert await eventually(told)
+        # When the incident is resolved, the caller who joined it is done too and gets a callback.
+        async with lab.api() as api:
+            partner = lab.auth(record["partner_id"])
+            for status in ("acknowledged", "resolved"):
+                r = await api.post(f"/partner/v1/handoffs/{record['handoff_id']}/status", json={"status": status},
+                                   headers=partner)
+                assert r.status_code == 200
+            due = {c["call_id"] for c in (await api.get("/api/v1/callbacks")).json()["callbacks"]}
+        assert {first, second} <= due
 
 
 async def test_third_noise_complaint_about_a_building_adds_police(engines, receiver, tmp_path):

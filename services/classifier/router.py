@@ -12,7 +12,7 @@ from services.classifier.settings import ClassifierSettings
 from services.kit.dedupe import SeenEvents
 from schemas.events import CallClassified, DeadLetter
 from schemas.topics import DEAD_LETTER
-from services.kit.stream import consumer_options, decode_or_dead_letter, document_publishers
+from services.kit.stream import consumer_options, document_publishers, fresh_event
 
 log = structlog.get_logger()
 
@@ -23,13 +23,10 @@ def build_router(settings: ClassifierSettings, engine: TextEngine, policy: Routi
 
     @router.subscriber(CALLS_RECEIVED.name, **consumer_options(settings, settings.group_id))
     async def on_received(msg: KafkaMessage, broker: KafkaBroker) -> None:
-        event = await decode_or_dead_letter(msg, broker, CallReceived, service="classifier")
+        event = await fresh_event(msg, broker, CallReceived, seen, service="classifier")
         if event is None:
             return
         with structlog.contextvars.bound_contextvars(call_id=event.call_id):
-            if await seen.seen(event.event_id):
-                log.info("event.repeat_skipped", event_id=event.event_id)
-                return
             classified = classify_call(event, engine, policy)
             await broker.publish(classified, CALLS_CLASSIFIED.name, key=partition_key(event.call_id))
             await seen.mark(event.event_id)

@@ -13,8 +13,8 @@ from schemas.events import CallbackRecorded, derive_id
 from schemas.topics import DISPATCH_AUDIT
 from services.dispatch.audit import response_times
 from services.dispatch.callbacks import CallbackBook
-from services.dispatch.desk import Desk, NotFound
-from services.dispatch.lifecycle import Refused
+from services.dispatch.desk import Desk
+from services.dispatch.partner_api import as_http
 from services.dispatch.partner_view import dispatcher_view
 from services.dispatch.stores import TimelineStore
 
@@ -61,13 +61,9 @@ def build_http(desk: Desk, timeline: TimelineStore, callbacks: CallbackBook, par
 
     @app.post("/api/v1/handoffs/{handoff_id}/status")
     async def correct(handoff_id: str, body: DispatcherCorrection) -> dict:
-        try:
+        with as_http(f"no handoff {handoff_id}"):
             record = await desk.report(handoff_id, f"dispatcher:{body.dispatcher}", body.status, body.note,
                                        by_partner=False)
-        except NotFound:
-            raise HTTPException(404, detail=f"no handoff {handoff_id}") from None
-        except Refused as exc:
-            raise HTTPException(409, detail={"error": "invalid_transition", "reason": exc.reason}) from None
         return dispatcher_view(record)
 
     @app.get("/api/v1/handoffs")

@@ -1,5 +1,7 @@
 """The partner API: each partner sees and updates only its own handoffs (Bearer API key)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -13,6 +15,17 @@ from services.dispatch.credentials import Credentials
 from services.dispatch.desk import Desk, NotFound
 from services.dispatch.lifecycle import Refused
 from services.dispatch.partner_view import partner_view, request_of
+
+
+@contextmanager
+def as_http(not_found: str) -> Iterator[None]:
+    """The desk's refusals as HTTP answers: unknown handoff 404, forbidden transition 409 with the reason."""
+    try:
+        yield
+    except NotFound:
+        raise HTTPException(404, detail=not_found) from None
+    except Refused as exc:
+        raise HTTPException(409, detail={"error": "invalid_transition", "reason": exc.reason}) from None
 
 
 class StatusReport(BaseModel):
@@ -68,13 +81,9 @@ def build_partner_api(desk: Desk, credentials: Credentials) -> APIRouter:
     @api.post("/handoffs/{handoff_id}/status")
     async def report_status(handoff_id: str, report: StatusReport, partner_id: Annotated[str, Depends(partner)]):
         await own(handoff_id, partner_id)
-        try:
+        with as_http(f"no handoff {handoff_id} for this partner"):
             record = await desk.report(handoff_id, partner_id, HandoffStatus(report.status), report.note,
                                        report.expected_datetime)
-        except NotFound:
-            raise HTTPException(404, detail=f"no handoff {handoff_id} for this partner") from None
-        except Refused as exc:
-            raise HTTPException(409, detail={"error": "invalid_transition", "reason": exc.reason}) from None
         return partner_view(record)
 
     @api.post("/handoffs/{handoff_id}/mediation")

@@ -18,7 +18,7 @@ from services.dispatch.stores import TimelineStore
 from services.kit.dedupe import SeenEvents
 from schemas.events import (CallbackRecorded, CallClosed, CallMerged, DeadLetter, HandoffNotice, HandoffRequested,
                             HandoffStatusChanged, MediationReported)
-from services.kit.stream import consumer_options, decode_or_dead_letter, document_publishers
+from services.kit.stream import consumer_options, document_publishers, fresh_event
 
 log = structlog.get_logger()
 TIMELINE_TOPICS = (CALLS_RECEIVED, CALLS_CLASSIFIED, HANDOFFS_REQUESTED, HANDOFFS_STATUS, DISPATCH_AUDIT,
@@ -36,13 +36,10 @@ def build_router(settings: DispatchSettings, ctx: RoutingContext, desk: Desk, in
 
     @router.subscriber(CALLS_CLASSIFIED.name, **consumer_options(settings, settings.group_id))
     async def on_classified(msg: KafkaMessage, broker: KafkaBroker) -> None:
-        event = await decode_or_dead_letter(msg, broker, CallClassified, service="dispatch")
+        event = await fresh_event(msg, broker, CallClassified, seen, service="dispatch")
         if event is None:
             return
         with structlog.contextvars.bound_contextvars(call_id=event.call_id):
-            if await seen.seen(event.event_id):
-                log.info("event.repeat_skipped", event_id=event.event_id)
-                return
             routed = await take_call(event, ctx, desk, incidents)
             await seen.mark(event.event_id)
             c = event.classification

@@ -102,3 +102,14 @@ async def decode_or_dead_letter(msg, broker: KafkaBroker, model: type[E], *, ser
         await publish_dead_letter(broker, letter)
         structlog.get_logger().warning("event.dead_lettered", reason=letter.reason, topic=msg.raw_message.topic)
         return None
+
+
+async def fresh_event(msg, broker: KafkaBroker, model: type[E], seen, *, service: str) -> E | None:
+    """The message as `model` if it is new; None if it was dead-lettered or was handled before."""
+    event = await decode_or_dead_letter(msg, broker, model, service=service)
+    if event is None:
+        return None
+    if await seen.seen(event.event_id):
+        structlog.get_logger().info("event.repeat_skipped", event_id=event.event_id, call_id=event.call_id)
+        return None
+    return event

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.codes import HandoffStatus
@@ -103,6 +103,10 @@ def build_http(desk: Desk, timeline: TimelineStore, callbacks: CallbackBook, par
         reopened = await desk.reopen(call_id, body.note or "citizen not satisfied") \
             if body.outcome == "not_satisfied" else []
         return {"call_id": call_id, "outcome": body.outcome, "reopened_handoffs": reopened}
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/console")
 
     @app.get("/console", response_class=HTMLResponse, include_in_schema=False)
     async def console() -> HTMLResponse:

@@ -10,7 +10,6 @@ from services.dispatch.address import resolve_address
 from services.dispatch.desk import Desk
 from services.dispatch.directory import UNKNOWN
 from services.dispatch.incidents import IncidentBook
-from services.dispatch.partner_view import request_of
 from services.dispatch.routing import RoutingContext, agencies_for, plan_handoffs
 
 log = structlog.get_logger()
@@ -68,7 +67,3 @@ async def take_call(event: CallClassified, ctx: RoutingContext, desk: Desk, inci
         if await desk.open(req):
             opened.append(req.handoff_id)
     return Routed(place, opened, merged_into)
-
-
-def route_line(routed: Routed, records: list[dict]) -> list[str]:
-    return [f"{request_of(r).agency.value}:{r['partner_id']}" for r in records if r["handoff_id"] in routed.opened]

@@ -206,10 +206,9 @@ class Desk:
         for record in handoffs:
             if record["status"] == S.RESOLVED.value and int(record.get("round", "0")) == round_ - 1:
                 req = reopened(request_of(record), round_, note, self.ctx, utcnow())
-                await self.store.claim(req)
-                await self.store.update(req.handoff_id, round=str(round_))
-                await self.open(req)
-                opened.append(req.handoff_id)
+                if await self.open(req):
+                    await self.store.update(req.handoff_id, round=str(round_))
+                    opened.append(req.handoff_id)
         return opened
 
     async def notice(self, record: dict, notice: str, detail: str, suffix: str = "") -> None:

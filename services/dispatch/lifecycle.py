@@ -33,7 +33,3 @@ def check_transition(current: HandoffStatus, new: HandoffStatus, *, by_partner: 
         raise Refused(f"cannot go from '{current.value}' to '{new.value}'; from '{current.value}' only: {allowed}")
     if new == HandoffStatus.REJECTED and last_resort:
         raise Refused("the station duty desk is the last resort: it cannot reject; resolve or hand on by phone")
-
-
-def is_open(status: HandoffStatus) -> bool:
-    return status not in TERMINAL_STATUSES

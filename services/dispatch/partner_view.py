@@ -3,7 +3,6 @@
 The caller's phone goes in full only to agencies that must call back (police, 120, 119).
 """
 
-import json
 from typing import Any
 
 from schemas.codes import EMERGENCY_AGENCIES, Agency
@@ -63,7 +62,3 @@ def dispatcher_view(record: dict[str, Any]) -> dict[str, Any]:
         "note": record.get("note"), "updated_at": record.get("updated_at"),
         "emergency": Agency(req.agency) in EMERGENCY_AGENCIES,
     }
-
-
-def dumps(view: dict[str, Any]) -> bytes:
-    return json.dumps(view, ensure_ascii=False, separators=(",", ":")).encode()

@@ -58,6 +58,3 @@ class TimerStore:
             pipe.zrem(self._due, timer_id)
             pipe.hdel(self._payload, timer_id)
             await pipe.execute()
-
-    async def pending(self) -> int:
-        return await self._redis.zcard(self._due)

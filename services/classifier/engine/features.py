@@ -23,6 +23,7 @@ class CallFeatures:
     cues: set[str]           # lexicon features ("T:medical", "FN:injured", ...), each valued 1
     hits: list[Hit]          # the cue matches behind `cues`, for reasons
     masked: list[str]        # misleading phrases that were set aside
+    heard: list[tuple[str, str]]  # sound-alike spans read as the cue meant: (heard, meant)
 
 
 def ngrams(t: str, zh_n: int = DEFAULT_ZH_NGRAM, bigrams: list[str] | None = None,
@@ -60,7 +61,7 @@ def cue_features(hits: list[Hit], masked: list[str]) -> set[str]:
 
 
 def extract(lexicon: Lexicon, text: str, zh_n: int = DEFAULT_ZH_NGRAM) -> CallFeatures:
-    norm = lexicon.normalizer.normalize(text)
+    norm, heard = lexicon.normalize(text)
     scan = lexicon.analyse(norm)
     return CallFeatures(norm, ngrams(norm, zh_n, scan.bigrams, scan.latin), cue_features(scan.hits, scan.masked),
-                        scan.hits, scan.masked)
+                        scan.hits, scan.masked, heard)

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from services.classifier.engine.negation import NegationScope, Status
+from services.classifier.engine.sounds import SoundRepair, load_common, load_table
 from services.classifier.engine.text import Normalizer, en_tokens
 
 LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "lexicon.yaml"
@@ -84,7 +85,7 @@ def inflections(word: str) -> list[str]:
 class Lexicon:
     def __init__(self, spec: dict) -> None:
         self.spec = spec
-        self.normalizer = Normalizer(spec["normalize"], [])
+        self.normalizer = Normalizer(spec["normalize"])
         self.scope = NegationScope(spec)
         zh: dict[str, set[Tag]] = {}
         en: dict[tuple[str, ...], set[Tag]] = {}
@@ -116,6 +117,11 @@ class Lexicon:
                 add_cues(words, ("S", f"{label}@{call_type}"))  # decisive on that call type only
             add_cues(lists.get("deny", []) + lists.get("en_deny", []), ("D", label))
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
+        # Sound-alike repair of the Chinese cue words (and the rewrite targets), when switched on.
+        self.sounds = None
+        if spec.get("sound_repair"):
+            words = set(zh) | {self.normalizer.normalize(str(v)) for v in spec["normalize"].values()}
+            self.sounds = SoundRepair(words, load_table(), load_common())
         self.cue_count = len(zh) + len(en)
         # Chinese cues of 2+ characters indexed by their first two characters, longest first.
         # Each cue's hits are built once per status: a match only picks the list for its status.
@@ -147,6 +153,13 @@ class Lexicon:
         self._en_mask_has = self._en_mask.__contains__
         self._mask_pairs = frozenset(self._mask2)
         self._pair_has = (self._mask_pairs | frozenset(self._zh2)).__contains__
+
+    def normalize(self, text: str) -> tuple[str, list[tuple[str, str]]]:
+        """The normalised text, and the (heard, meant) pairs of sound-alike spans rewritten."""
+        t = self.normalizer.normalize(text)
+        if self.sounds is None or t.isascii():
+            return t, []
+        return self.sounds.repair(t)
 
     def analyse(self, t: str) -> Scan:
         """Cue matches of a normalised text (misleading phrases set aside), with negation status."""

@@ -1,9 +1,7 @@
-"""Text normalisation: width, case, speech-to-text homophones, and masking of misleading phrases.
+"""Text normalisation: width, case, and rewrites of speech-to-text homophones and spelling variants.
 
-Masking keeps positions (a masked phrase becomes '#' of the same length), so that cue offsets
-in the masked text line up with the normalised text shown in reasons. Rewrites and masks are each
-one compiled alternation (longest phrase first), so a call is scanned once per table, not once
-per phrase.
+Each rewrite table is one compiled alternation (longest phrase first), so a call is scanned once
+per table, not once per phrase. Misleading phrases are set aside later, by the lexicon scan.
 """
 
 import re
@@ -13,6 +11,7 @@ from collections.abc import Iterable
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _EN_TOKEN = re.compile(r"[a-z]+|\d+|[.,;:!?]")
 _EN_WORD = re.compile(r"[a-z]+|\d+")
+_LATIN = re.compile(r"[a-z]")
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'"})
 
 
@@ -22,10 +21,16 @@ def _alternation(phrases: Iterable[str]) -> re.Pattern | None:
 
 
 class Normalizer:
-    def __init__(self, rewrites: dict[str, str], masks: Iterable[str]) -> None:
+    def __init__(self, rewrites: dict[str, str]) -> None:
         self._rewrites = {str(k).lower(): str(v).lower() for k, v in rewrites.items()}
-        self._rewrite_re = _alternation(self._rewrites)
-        self._mask_re = _alternation(m.lower() for m in masks)
+        # Three tables: a regex alternation costs a test per phrase at every position, so English
+        # text never runs the Chinese phrases, Chinese text runs the English ones only when it has
+        # Latin letters, and contractions ("can't") run only on text with an apostrophe.
+        en = [k for k in self._rewrites if k.isascii()]
+        self._rewrite_zh = _alternation(k for k in self._rewrites if not k.isascii())
+        self._rewrite_apos = _alternation(k for k in en if "'" in k)
+        self._en_keys = tuple(k for k in en if "'" not in k)
+        self._rewrite_en = _alternation(self._en_keys)
 
     def _rewrite(self, m: re.Match) -> str:
         return self._rewrites[m.group()]
@@ -43,18 +48,18 @@ class Normalizer:
         t = text.lower()
         if "\u2019" in t or "\u2018" in t:
             t = t.translate(_QUOTES)
-        if self._rewrite_re is not None and self._rewrite_re.search(t):
-            t = self._rewrite_re.sub(self._rewrite, t)
+        if t.isascii():
+            latin = True
+        else:
+            latin = _LATIN.search(t) is not None
+            if self._rewrite_zh is not None and self._rewrite_zh.search(t):
+                t = self._rewrite_zh.sub(self._rewrite, t)
+        if latin:
+            if "'" in t and self._rewrite_apos is not None and self._rewrite_apos.search(t):
+                t = self._rewrite_apos.sub(self._rewrite, t)
+            if self._rewrite_en is not None and any(map(t.__contains__, self._en_keys)):
+                t = self._rewrite_en.sub(self._rewrite, t)
         return t
-
-    def mask(self, t: str) -> tuple[str, list[str]]:
-        """The text with misleading phrases blanked out, and the phrases found."""
-        if self._mask_re is None:
-            return t, []
-        found = self._mask_re.findall(t)
-        if not found:
-            return t, found
-        return self._mask_re.sub(lambda m: "#" * len(m.group()), t), list(dict.fromkeys(found))
 
 
 def cjk_runs(t: str) -> list[str]:

@@ -1,0 +1,50 @@
+"""Sound-alike repair of speech-to-text slips (services/classifier/engine/sounds.py)."""
+
+import pytest
+
+from schemas.codes import Agency
+from schemas.policy import load_policy
+from services.classifier.engine import load_engine
+from services.classifier.engine.sounds import SoundRepair, load_common, load_table
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return load_engine()
+
+
+@pytest.fixture(scope="module")
+def repair():
+    return SoundRepair(["液化气", "高空抛物", "救护车", "打老婆", "伤了"], load_table(), load_common())
+
+
+@pytest.mark.parametrize("heard, meant", [
+    ("饭馆门口叶化气罐嘶嘶响", "饭馆门口液化气罐嘶嘶响"),
+    ("有人高空跑物", "有人高空抛物"),
+    ("快叫旧户车", "快叫救护车"),
+])
+def test_a_slip_that_sounds_like_a_cue_is_read_as_the_cue(repair, heard, meant):
+    text, fixes = repair.repair(heard)
+    assert text == meant
+    assert fixes and len(text) == len(heard)
+
+
+@pytest.mark.parametrize("text", [
+    "他大老婆来了",        # a real word that sounds like a cue (打老婆) stays
+    "手机落车上了",        # two-character cues are never repaired (上了 / 伤了)
+    "液化气罐没事",        # the cue itself: nothing to repair
+    "楼道里很安静",
+])
+def test_real_words_and_short_spans_are_left_alone(repair, text):
+    assert repair.repair(text) == (text, [])
+
+
+def test_a_differing_grammar_word_is_not_a_slip():
+    repair = SoundRepair(["没打人"], load_table(), load_common())
+    assert repair.repair("周围没大人") == ("周围没大人", [])
+
+
+def test_a_slip_the_rewrite_table_does_not_know_still_reaches_119_with_a_reason(engine):
+    c = engine.classify("楼道里一股业化气味儿 好冲 六楼", load_policy())
+    assert Agency.FIRE_119 in c.agencies
+    assert any("'业化气味' as '液化气味'" in r for r in c.reasons)

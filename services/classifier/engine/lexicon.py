@@ -136,10 +136,17 @@ class Lexicon:
             else:
                 self._zh2.setdefault(cue[:2], []).append((cue, len(cue), hits_of(cue, tags)))
         self._zh1_chars = frozenset(self._zh1)
-        self._en: dict[str, list[tuple[tuple[str, ...], int, dict[str, list[Hit]]]]] = {}
+        # English cues: single words by the word; longer ones by their first two words (longest
+        # first), so that a common first word ("no", "my") does not walk every cue it starts.
+        self._en1: dict[str, dict[str, list[Hit]]] = {}
+        self._en2: dict[tuple[str, str], list[tuple[tuple[str, ...], int, dict[str, list[Hit]]]]] = {}
         for words, tags in sorted(en.items(), key=lambda kv: (-len(kv[0]), kv[0])):
-            self._en.setdefault(words[0], []).append((words, len(words), hits_of(" ".join(words), tags)))
-        self._en_has = self._en.__contains__
+            if len(words) == 1:
+                self._en1[words[0]] = hits_of(words[0], tags)
+            else:
+                self._en2.setdefault(words[:2], []).append((words, len(words), hits_of(" ".join(words), tags)))
+        self._en1_has = self._en1.__contains__
+        self._en2_has = self._en2.__contains__
         # Misleading phrases: Chinese ones by their first two characters, English ones as one regex.
         masks = {self.normalizer.normalize(str(m)) for m in spec["mask"]}
         self._mask2: dict[str, list[str]] = {}
@@ -216,15 +223,27 @@ class Lexicon:
                     masked.append(phrase)
                     break
         scope = self.scope
-        for k in compress(positions, map(self._en_has, tokens)):
-            status = None
-            for words, m, tags in self._en[tokens[k]]:
-                if k + m <= n and (m == 1 or tuple(tokens[k:k + m]) == words):
-                    if spans and any(s < k + m and k < e for s, e in spans):
-                        continue
-                    if status is None:
-                        status = scope.en_status(tokens, k)
-                    hits += tags[status]
+        # Only positions where a cue starts run Python: word pairs for longer cues, words for
+        # single-word ones (longer cues first, as Chinese cues are matched longest first).
+        statuses: dict[int, str] = {}
+        if n > 1:
+            pairs = list(zip(tokens, tokens[1:]))
+            for k in compress(positions, map(self._en2_has, pairs)):
+                for words, m, tags in self._en2[pairs[k]]:
+                    if m == 2 or (k + m <= n and tuple(tokens[k:k + m]) == words):
+                        if spans and any(s < k + m and k < e for s, e in spans):
+                            continue
+                        status = statuses.get(k)
+                        if status is None:
+                            status = statuses[k] = scope.en_status(tokens, k)
+                        hits += tags[status]
+        for k in compress(positions, map(self._en1_has, tokens)):
+            if spans and any(s <= k < e for s, e in spans):
+                continue
+            status = statuses.get(k)
+            if status is None:
+                status = scope.en_status(tokens, k)
+            hits += self._en1[tokens[k]][status]
 
     def scan(self, text: str) -> list[Hit]:
         """All cue matches in a normalised text, each with its negation status."""

@@ -23,7 +23,8 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_colloquial7.jsonl", "corpus_fragment7.jsonl", "corpus_police7.jsonl", "corpus_other7.jsonl",
                 "corpus_english8.jsonl", "corpus_pairs8en.jsonl", "corpus_pairs8zh.jsonl", "corpus_trapped8.jsonl",
                 "corpus_calltaker8.jsonl", "corpus_notes8en.jsonl", "corpus_safety9en.jsonl", "corpus_police9en.jsonl",
-                "corpus_fragment9.jsonl", "corpus_flags9zh.jsonl", "corpus_mixed9.jsonl", "corpus_colloq9.jsonl")
+                "corpus_fragment9.jsonl", "corpus_flags9zh.jsonl", "corpus_mixed9.jsonl", "corpus_colloq9.jsonl",
+                "corpus_trapped10.jsonl", "corpus_policezh10.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

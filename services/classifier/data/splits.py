@@ -25,7 +25,9 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_calltaker8.jsonl", "corpus_notes8en.jsonl", "corpus_safety9en.jsonl", "corpus_police9en.jsonl",
                 "corpus_fragment9.jsonl", "corpus_flags9zh.jsonl", "corpus_mixed9.jsonl", "corpus_colloq9.jsonl",
                 "corpus_trapped10.jsonl", "corpus_policezh10.jsonl", "corpus_english11a.jsonl", "corpus_english11b.jsonl",
-                "corpus_english11c.jsonl", "corpus_fragment11.jsonl", "corpus_calltaker11.jsonl", "corpus_colloquial11.jsonl")
+                "corpus_english11c.jsonl", "corpus_fragment11.jsonl", "corpus_calltaker11.jsonl", "corpus_colloquial11.jsonl",
+                "corpus_english12a.jsonl", "corpus_pairs12en.jsonl", "corpus_pairs12zh.jsonl", "corpus_diversion12.jsonl",
+                "corpus_safety12zh.jsonl", "corpus_civic12.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

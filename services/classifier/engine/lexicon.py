@@ -245,10 +245,6 @@ class Lexicon:
                 status = scope.en_status(tokens, k)
             hits += self._en1[tokens[k]][status]
 
-    def scan(self, text: str) -> list[Hit]:
-        """All cue matches in a normalised text, each with its negation status."""
-        return self.analyse(text).hits
-
 
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:
     with open(path, encoding="utf-8") as fh:

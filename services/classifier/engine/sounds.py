@@ -3,8 +3,9 @@
 Speech-to-text and pinyin input put another character of the same sound in a word: 心脏饼 for
 心脏病, 就护车 for 救护车, 然气 for 燃气. Every character stands for one representative of its
 toneless syllable (data/sounds.txt: 饼 bǐng sounds like 病 bìng), so two strings sound alike
-when their representatives are equal. A span of a call that sounds like a Chinese cue word of the lexicon, but is written
-otherwise, is rewritten to the cue, so the lexicon and the n-gram model both see the word meant.
+when their representatives are equal. A span of a call that sounds like a Chinese cue word of the
+lexicon, but is written otherwise, is rewritten to the cue, so the lexicon and the n-gram model
+both see the word meant.
 The span keeps its length, so offsets in reasons stay aligned.
 
 What keeps it from inventing words:

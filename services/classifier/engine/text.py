@@ -8,7 +8,6 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 _EN_TOKEN = re.compile(r"[a-z]+|\d+|[.,;:!?]")
 _EN_WORD = re.compile(r"[a-z]+|\d+")
 _LATIN = re.compile(r"[a-z]")
@@ -60,10 +59,6 @@ class Normalizer:
             if self._rewrite_en is not None and any(map(t.__contains__, self._en_keys)):
                 t = self._rewrite_en.sub(self._rewrite, t)
         return t
-
-
-def cjk_runs(t: str) -> list[str]:
-    return _CJK_RUN.findall(t)
 
 
 def en_tokens(t: str) -> list[str]:

@@ -26,10 +26,10 @@ class Engine:
         self.version = version
 
     def features(self, text: str) -> CallFeatures:
-        return extract(self.lexicon, text, self.model.zh_ngram)
+        return extract(self.lexicon, text, self.model.zh_ngram, self.model.neg_grams)
 
     def classify(self, text: str, policy: RoutingPolicy) -> Classification:
-        feats = extract(self.lexicon, text, self.model.zh_ngram)
+        feats = extract(self.lexicon, text, self.model.zh_ngram, self.model.neg_grams)
         type_p, flag_p = self.model.predict(feats)
         return decide(feats, type_p, flag_p, self.model.thresholds, policy, self.version)
 

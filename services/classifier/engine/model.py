@@ -49,6 +49,7 @@ class LinearModel:
         self.thresholds: dict = data["thresholds"]
         self.trained_on: dict = data.get("trained_on", {})
         self.zh_ngram: int = data.get("features", {}).get("zh_ngram", DEFAULT_ZH_NGRAM)
+        self.neg_grams: bool = data.get("features", {}).get("neg_grams", False)
         self._width = len(self.types) + len(self.flags)
         self._nt = len(self.types)
         self._fmt = struct.Struct(f"<{self._width + 1}Q")

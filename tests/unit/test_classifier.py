@@ -220,3 +220,33 @@ def test_packed_integer_scores_equal_the_float_weights(engine):
 def test_numbers_in_chinese_text_are_cues(engine):
     feats = engine.features("老人摔了起不来，快打120")
     assert any(h[2] == "120" for h in feats.hits)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("电梯里的按钮让人拿打火机燎了，好几个都化了", "让人拿打火机燎"),
+    ("Someone sawed through the outdoor water pipe by the bike shed", "someone saw"),
+])
+def test_someone_doing_harm_is_a_deliberate_cue(engine, text, words):
+    feats = engine.features(text)
+    hits = [h for h in feats.hits if h[1] == "deliberate" and h[0] == "F"]
+    assert any(h[2] == words and h[3] == "pos" for h in hits), hits
+
+
+@pytest.mark.parametrize("text", ["有人受伤了，在楼道里", "I cut my hand chopping onions"])
+def test_no_deliberate_cue_without_someone_doing_harm(engine, text):
+    assert not [h for h in engine.features(text).hits if h[1] == "deliberate" and h[2] != "偷"]
+
+
+def test_vandalised_lift_brings_police(engine, policy):
+    c = classify(engine, policy, "电梯按钮叫人拿烟头烫化了，按不了，里面没人")
+    assert c.flags.deliberate and Agency.POLICE in c.agencies
+    assert not c.flags.trapped
+
+
+def test_negated_ngrams_follow_the_model_file(engine):
+    from services.classifier.engine.features import ngrams
+    assert engine.model.neg_grams  # the shipped model was trained with them
+    assert {"~人受", "~受伤"} <= ngrams("没人受伤，就是车砸坏了", neg=True)
+    assert not any(g.startswith("~") for g in ngrams("有人受伤了", neg=True))
+    assert not any(g.startswith("~") for g in ngrams("没人受伤", neg=False))
+    assert "~w:hurt" in ngrams("no one is hurt", neg=True)

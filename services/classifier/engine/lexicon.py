@@ -116,6 +116,15 @@ class Lexicon:
             for call_type, words in (lists.get("strong_for") or {}).items():
                 add_cues(words, ("S", f"{label}@{call_type}"))  # decisive on that call type only
             add_cues(lists.get("deny", []) + lists.get("en_deny", []), ("D", label))
+        # Pattern cues (regular expressions): who did it, then what was done ("叫人拿打火机燎了",
+        # "someone sawed through the pipe"); a match is an asserted cue of its flag.
+        self._zh_patterns: list[tuple[re.Pattern, dict[str, list[Hit]]]] = []
+        self._en_patterns: list[tuple[re.Pattern, dict[str, list[Hit]]]] = []
+        for label, lists in spec["flags"].items():
+            for key, out in (("patterns", self._zh_patterns), ("en_patterns", self._en_patterns)):
+                if lists.get(key):
+                    rx = re.compile("|".join(f"(?:{p})" for p in lists[key]))
+                    out.append((rx, {st: [make_hit("F", label, "pattern", st)] for st in ("pos", "neg", "unc")}))
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
         # Sound-alike repair of the Chinese cue words (and the rewrite targets), when switched on.
         self.sounds = None
@@ -204,6 +213,10 @@ class Lexicon:
                     if not (spans and any(s <= i < e for s, e in spans)):
                         hits += tags[status_at(t, i)]
                     i = t.find(ch, i + 1)
+        for rx, tags in self._zh_patterns:
+            m = rx.search(t)
+            if m:
+                hits += _named(tags[status_at(t, m.start())], m.group())
         latin = _LATIN.search(t) is not None
         if latin:
             self._scan_en(t, hits, masked)
@@ -244,6 +257,16 @@ class Lexicon:
             if status is None:
                 status = scope.en_status(tokens, k)
             hits += self._en1[tokens[k]][status]
+        for rx, tags in self._en_patterns:
+            m = rx.search(t)
+            if m:
+                k = len(en_tokens(t[:m.start()]))
+                hits += _named(tags[scope.en_status(tokens, k)], m.group())
+
+
+def _named(hits: list[Hit], text: str) -> list[Hit]:
+    """Pattern hits carry the matched words as their cue, for reasons."""
+    return [h[:2] + (text,) + h[3:] for h in hits]
 
 
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:

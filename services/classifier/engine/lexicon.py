@@ -37,6 +37,10 @@ FEATURE_PREFIX = {("T", "pos"): "T:", ("T", "unc"): "T:", ("T", "neg"): "TN:",
                   ("D", "pos"): "D:", ("S", "pos"): "S:"}
 
 
+# A pattern cue compiled: (verb test, whole pattern, its hits by status).
+Pattern = tuple[re.Pattern, re.Pattern, dict[str, list[Hit]]]
+
+
 def make_hit(kind: str, label: str, cue: str, status: Status) -> Hit:
     # A possible call type still counts for the type: its evidence key is "pos".
     key = (kind, label, "pos" if kind == "T" and status == "unc" else status)
@@ -116,15 +120,16 @@ class Lexicon:
             for call_type, words in (lists.get("strong_for") or {}).items():
                 add_cues(words, ("S", f"{label}@{call_type}"))  # decisive on that call type only
             add_cues(lists.get("deny", []) + lists.get("en_deny", []), ("D", label))
-        # Pattern cues (regular expressions): who did it, then what was done ("叫人拿打火机燎了",
-        # "someone sawed through the pipe"); a match is an asserted cue of its flag.
-        self._zh_patterns: list[tuple[re.Pattern, dict[str, list[Hit]]]] = []
-        self._en_patterns: list[tuple[re.Pattern, dict[str, list[Hit]]]] = []
+        # Pattern cues: who did it, then what was done ("叫人拿打火机燎了", "someone sawed through
+        # the pipe"); a match is an asserted cue of its flag. The verb alone is searched first
+        # (a quick test most calls fail), the whole pattern only when a verb is there.
+        self._zh_patterns: list[Pattern] = []
+        self._en_patterns: list[Pattern] = []
         for label, lists in spec["flags"].items():
-            for key, out in (("patterns", self._zh_patterns), ("en_patterns", self._en_patterns)):
-                if lists.get(key):
-                    rx = re.compile("|".join(f"(?:{p})" for p in lists[key]))
-                    out.append((rx, {st: [make_hit("F", label, "pattern", st)] for st in ("pos", "neg", "unc")}))
+            for spec_p in lists.get("patterns") or []:
+                self._zh_patterns.append(_pattern(label, spec_p, en=False))
+            for spec_p in lists.get("en_patterns") or []:
+                self._en_patterns.append(_pattern(label, spec_p, en=True))
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
         # Sound-alike repair of the Chinese cue words (and the rewrite targets), when switched on.
         self.sounds = None
@@ -213,8 +218,8 @@ class Lexicon:
                     if not (spans and any(s <= i < e for s, e in spans)):
                         hits += tags[status_at(t, i)]
                     i = t.find(ch, i + 1)
-        for rx, tags in self._zh_patterns:
-            m = rx.search(t)
+        for verb, rx, tags in self._zh_patterns:
+            m = verb.search(t) and rx.search(t)
             if m:
                 hits += _named(tags[status_at(t, m.start())], m.group())
         latin = _LATIN.search(t) is not None
@@ -257,11 +262,26 @@ class Lexicon:
             if status is None:
                 status = scope.en_status(tokens, k)
             hits += self._en1[tokens[k]][status]
-        for rx, tags in self._en_patterns:
-            m = rx.search(t)
+        for verb, rx, tags in self._en_patterns:
+            m = verb.search(t) and rx.search(t)
             if m:
                 k = len(en_tokens(t[:m.start()]))
                 hits += _named(tags[scope.en_status(tokens, k)], m.group())
+
+
+_ZH_CLAUSE = r"[^,.;:!?，。；！？\s]"  # any character but a clause boundary
+_EN_LINK = r"(?:'s|s| has| have| had| just| keeps?| went and)?"  # "someone's", "kids have", ...
+
+
+def _pattern(label: str, spec: dict, en: bool) -> Pattern:
+    agent, verb, gap = spec["agent"], spec["verb"], int(spec["gap"])
+    if en:
+        whole = rf"\b(?:{agent}){_EN_LINK}(?: \w+){{0,{gap}}}? (?:{verb})"
+        verb_rx = re.compile(rf"\b(?:{verb})")
+    else:
+        whole = rf"(?:{agent}){_ZH_CLAUSE}{{0,{gap}}}?(?:{verb})"
+        verb_rx = re.compile(verb)
+    return verb_rx, re.compile(whole), {st: [make_hit("F", label, "pattern", st)] for st in ("pos", "neg", "unc")}
 
 
 def _named(hits: list[Hit], text: str) -> list[Hit]:

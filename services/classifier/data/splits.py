@@ -36,7 +36,8 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_gen18a.jsonl", "corpus_gen18b.jsonl", "corpus_gen18c.jsonl", "corpus_gen18d.jsonl", "corpus_gen18e.jsonl", "corpus_gen18f.jsonl",
                 "corpus_gen19a.jsonl", "corpus_gen19b.jsonl", "corpus_gen19c.jsonl", "corpus_gen19d.jsonl", "corpus_gen19e.jsonl", "corpus_gen19f.jsonl",
                 "corpus_gen20a.jsonl", "corpus_gen20b.jsonl", "corpus_gen20c.jsonl", "corpus_gen20d.jsonl", "corpus_gen20e.jsonl", "corpus_gen20f.jsonl",
-                "corpus_gen21a.jsonl", "corpus_gen21b.jsonl", "corpus_gen21c.jsonl", "corpus_gen21d.jsonl", "corpus_gen21e.jsonl", "corpus_gen21f.jsonl")
+                "corpus_gen21a.jsonl", "corpus_gen21b.jsonl", "corpus_gen21c.jsonl", "corpus_gen21d.jsonl", "corpus_gen21e.jsonl", "corpus_gen21f.jsonl",
+                "corpus_gen22a.jsonl", "corpus_gen22b.jsonl", "corpus_gen22c.jsonl", "corpus_gen22d.jsonl", "corpus_gen22e.jsonl", "corpus_gen22f.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

@@ -1,4 +1,4 @@
-"""Train the classifier's linear model on the training split and write data/model-clf.json.
+"""Train the classifier's linear model on the training split and write data/model-clf.json.gz.
 
     python -m services.classifier.train [--c 4.0]
     python -m services.classifier.train --cv 5 [--misses FILE]   # k-fold estimate on the TRAIN split
@@ -10,10 +10,10 @@ training split (`--cv`), so the held-out and sample figures stay honest.
 """
 
 import argparse
-import json
 import sys
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -24,7 +24,7 @@ from schemas.codes import CallType
 from services.classifier.data.splits import FLAG_NAMES, load_corpus, split
 from services.classifier.engine.features import extract
 from services.classifier.engine.lexicon import load_lexicon
-from services.classifier.engine.model import MODEL_FILE
+from services.classifier.engine.model import MODEL_FILE, write_model
 
 TYPES = [t.value for t in CallType]
 MIN_DF = 3  # n-grams seen in fewer training calls are dropped; 2 and 3 are equal in CV, 3 keeps the model a third smaller
@@ -199,8 +199,7 @@ def main(argv: list[str] | None = None) -> int:
                 fh.write("\n".join(misses(results)) + "\n")
         return 0
     model = train_model(train, lexicon, args.c, args.c_flag, args.zh_ngram)
-    with open(args.out, "w", encoding="utf-8") as fh:
-        json.dump(model, fh, ensure_ascii=False, separators=(",", ":"))
+    write_model(model, Path(args.out))
     print(f"trained on {len(train)} calls ({len(heldout)} held out, never seen); "
           f"types {dict(Counter(r['call_type'] for r in train))}")
     print(f"features kept {len(model['weights'])}; flag thresholds {model['thresholds']['flag']}")

@@ -5,7 +5,7 @@ Contract used by the service and the CLI:
     engine.version                      # goes into every classified event
     engine.classify(text, policy)       # -> schemas.events.Classification
 
-Rules (data/lexicon.yaml) and model (data/model-clf.json) are data: the version names both by
+Rules (data/lexicon.yaml) and model (data/model-clf.json.gz) are data: the version names both by
 hash, so any rule or model update shows in every classified event.
 """
 

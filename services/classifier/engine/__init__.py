@@ -29,7 +29,7 @@ class Engine:
         return extract(self.lexicon, text, self.model.zh_ngram, self.model.neg_grams)
 
     def classify(self, text: str, policy: RoutingPolicy) -> Classification:
-        feats = extract(self.lexicon, text, self.model.zh_ngram, self.model.neg_grams)
+        feats = self.features(text)
         type_p, flag_p = self.model.predict(feats)
         return decide(feats, type_p, flag_p, self.model.thresholds, policy, self.version)
 

@@ -21,10 +21,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
 from schemas.codes import CallType
+from schemas.policy import load_policy
 from services.classifier.data.splits import FLAG_NAMES, load_corpus, split
 from services.classifier.engine.features import extract
 from services.classifier.engine.lexicon import load_lexicon
 from services.classifier.engine.model import MODEL_FILE, write_model
+from services.classifier.train_net import decided_rows, fit_net
 
 TYPES = [t.value for t in CallType]
 MIN_DF = 3  # n-grams seen in fewer training calls are dropped; 2 and 3 are equal in CV, 3 keeps the model a third smaller
@@ -38,8 +40,9 @@ NEG_GRAMS = True
 SOURCE_WEIGHT: dict[str, float] = {}
 # Recall-weighted F-beta for flags that bring an emergency agency.
 FLAG_BETA = {"injured": 2.0, "violence": 1.5, "deliberate": 1.0, "damage": 1.0, "trapped": 2.0}
-SAFETY = {"type": 0.15, "police_type": 0.3, "police_evidence": 0.3, "flag": 0.2, "police_flag": 0.45, "crime_cue": 0.15,
-          "cue": 0.1}
+# Diversion: a police_matter reading below this probability, with no word of a crime, weapon or
+# violence, gives way to the next call type (decide.choose_type); the learned net can still add police.
+SAFETY = {"police_type": 0.3}
 
 
 def featurize(rows, lexicon, zh_n):
@@ -87,16 +90,25 @@ def flag_probs(flag_clfs, X):
     return np.column_stack([np.zeros(X.shape[0]) if m is None else m.predict_proba(X)[:, 1] for m in flag_clfs])
 
 
-def tune_thresholds(feats, y_type, Y_flags, c, c_flag, folds=5):
-    """Flag thresholds from k-fold out-of-fold probabilities on the training rows given."""
+def out_of_fold(feats, y_type, Y_flags, c, c_flag, folds=5):
+    """k-fold out-of-fold probabilities of the training rows given: (types in TYPES order, flags).
+    They are what the model makes of calls it has not seen: the flag thresholds and the learned
+    safety net (train_net.py) are fitted on them."""
+    oof_type = np.zeros((len(y_type), len(TYPES)), dtype=float)
     oof = np.zeros(Y_flags.shape, dtype=float)
     splitter = StratifiedKFold(folds, shuffle=True, random_state=7)
     for tr, te in splitter.split(np.zeros(len(y_type)), y_type):
         vocab = make_vocab([feats[i] for i in tr])
         Xtr = build_matrix([feats[i] for i in tr], vocab)
         Xte = build_matrix([feats[i] for i in te], vocab)
-        _, fc = fit(Xtr, y_type[tr], Y_flags[tr], c, c_flag)
+        tc, fc = fit(Xtr, y_type[tr], Y_flags[tr], c, c_flag)
+        oof_type[np.ix_(te, [TYPES.index(t) for t in tc.classes_])] = tc.predict_proba(Xte)
         oof[te] = flag_probs(fc, Xte)
+    return oof_type, oof
+
+
+def tune_thresholds(oof, Y_flags):
+    """Flag thresholds: the recall-weighted F-beta best on out-of-fold flag probabilities."""
     out = {}
     for k, name in enumerate(FLAG_NAMES):
         beta, best = FLAG_BETA[name], (0.5, -1.0)
@@ -112,7 +124,7 @@ def tune_thresholds(feats, y_type, Y_flags, c, c_flag, folds=5):
     return out
 
 
-def export(vocab, type_clf, flag_clfs, thresholds, n_train, zh_n) -> dict:
+def export(vocab, type_clf, flag_clfs, thresholds, net, n_train, zh_n) -> dict:
     classes = list(type_clf.classes_)
     tw = np.zeros((len(vocab), len(TYPES)))
     tb = np.zeros(len(TYPES))
@@ -141,6 +153,7 @@ def export(vocab, type_clf, flag_clfs, thresholds, n_train, zh_n) -> dict:
         "features": {"zh_ngram": zh_n, "neg_grams": NEG_GRAMS},
         "trained_on": {"date": date.today().strftime("%Y.%m.%d"), "calls": n_train, "min_df": MIN_DF},
         "thresholds": {"flag": thresholds, "safety": SAFETY},
+        "net": net,
         "bias": [round(float(v), 4) for v in np.concatenate([tb, fb])],
         "weights": weights,
     }
@@ -151,16 +164,19 @@ def train_model(rows, lexicon, c, c_flag, zh_n, feats=None, tune_folds=5) -> dic
     feats = feats if feats is not None else featurize(rows, lexicon, zh_n)
     y_type = np.array([r["call_type"] for r in rows])
     Y_flags = np.array([[int(r["flags"][f]) for f in FLAG_NAMES] for r in rows])
-    thresholds = tune_thresholds(feats, y_type, Y_flags, c, c_flag, tune_folds)
+    oof_type, oof_flags = out_of_fold(feats, y_type, Y_flags, c, c_flag, tune_folds)
+    thresholds = tune_thresholds(oof_flags, Y_flags)
+    decided = decided_rows(rows, feats, oof_type, oof_flags, TYPES, {"flag": thresholds, "safety": SAFETY},
+                           load_policy())
+    net = fit_net(decided, TYPES)
     vocab = make_vocab(feats)
     weights = np.array([SOURCE_WEIGHT.get(str(r["id"]).rsplit("-", 1)[0], 1.0) for r in rows])
     type_clf, flag_clfs = fit(build_matrix(feats, vocab), y_type, Y_flags, c, c_flag, weights)
-    return export(vocab, type_clf, flag_clfs, thresholds, len(rows), zh_n)
+    return export(vocab, type_clf, flag_clfs, thresholds, net, len(rows), zh_n)
 
 
 def cross_validate(rows, lexicon, args, out=sys.stdout) -> list[dict]:
     """k-fold estimate of the whole engine (model, thresholds, decision layer) on training rows."""
-    from schemas.policy import load_policy
     from services.classifier.engine import Engine
     from services.classifier.engine.model import LinearModel
     from services.classifier.evaluate import score

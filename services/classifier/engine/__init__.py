@@ -31,7 +31,7 @@ class Engine:
     def classify(self, text: str, policy: RoutingPolicy) -> Classification:
         feats = self.features(text)
         type_p, flag_p = self.model.predict(feats)
-        return decide(feats, type_p, flag_p, self.model.thresholds, policy, self.version)
+        return decide(feats, type_p, flag_p, self.model.thresholds, policy, self.version, self.model.net)
 
 
 def load_engine(model_file: Path = MODEL_FILE, lexicon_file: Path = LEXICON_FILE) -> Engine:

@@ -12,22 +12,25 @@ Diversion: police_matter needs words of a crime, a weapon or violence; without t
 police_matter (below the `police_type` bar) gives way to the next call type, and police is only
 added by the safety net.
 
-Safety first: when another reading of the call is plausible (a second call type, or a flag that
-is uncertain in the text) and that reading needs police, 120 or 119, its agency is added and the
-call goes to review. Police is added on a stricter bar than 120/119, so that calls needing no
-police stay off the police.
+Safety first: the learned safety net (net.py) gives, for police, 120 and 119 that the decision
+did not route, the probability that the call needs them anyway; the agency is added when that
+reaches its bar (a miss costs 15 needless dispatches for 120/119, 1.5 for police, so that calls
+needing no police stay off the police). A flag the caller names as uncertain ('不知道有没有人受伤')
+brings its 120 or 119 too. Any addition sends the call to review.
 """
 
 from schemas.codes import EMERGENCY_AGENCIES, Agency, CallType
 from schemas.events import Classification, Flags
 from schemas.policy import RoutingPolicy
 from services.classifier.engine.features import CallFeatures
+from services.classifier.engine.net import SafetyNet, signals
 from services.classifier.engine.routing import FLAG_BIT, MEDICAL_TYPE, POLICE, POLICE_TYPE, FastPolicy
 
 MAX_CUES_SHOWN = 4
 NOTE_BELOW = 0.2
 UNCUED_FLAG = 0.9  # a flag with no cue word in the text needs this model probability
 _CALL_TYPES = {t.value: t for t in CallType}
+NET_AGENCIES = (Agency.POLICE, Agency.EMS_120, Agency.FIRE_119)  # fixed order: stable agency lists
 _NO_CUES: list[str] = []
 
 
@@ -103,12 +106,10 @@ def choose_type(ev: Evidence, type_p: dict[str, float], police_bar: float, reaso
     return top
 
 
-def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, float],
-           thresholds: dict, policy: RoutingPolicy, version: str) -> Classification:
-    reasons: list[str] = []
-    ev = Evidence(feats)
-    net = thresholds["safety"]
-    top = choose_type(ev, type_p, net.get("police_evidence", net["police_type"]), reasons)
+def read_call(ev: Evidence, type_p: dict[str, float], flag_p: dict[str, float], thresholds: dict,
+              reasons: list[str]) -> tuple[str, float, dict[str, bool]]:
+    """The decision before routing: (call type, confidence, flags), DOMAIN.md's rules applied."""
+    top = choose_type(ev, type_p, thresholds["safety"]["police_type"], reasons)
     confidence = type_p[top]
     flags = decide_flags(ev, top, flag_p, thresholds["flag"], reasons)
     if flags["violence"] and top != POLICE_TYPE:
@@ -119,6 +120,14 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
     if top == MEDICAL_TYPE and not flags["injured"]:
         flags["injured"] = True
         reasons.append("flag injured: a medical call always has injured")
+    return top, confidence, flags
+
+
+def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, float],
+           thresholds: dict, policy: RoutingPolicy, version: str, net: SafetyNet | None = None) -> Classification:
+    reasons: list[str] = []
+    ev = Evidence(feats)
+    top, confidence, flags = read_call(ev, type_p, flag_p, thresholds, reasons)
     if feats.masked:
         reasons.append(f"misleading words set aside: {_fmt(feats.masked)}")
     if feats.heard:
@@ -130,7 +139,7 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
         if on:
             mask |= FLAG_BIT[f]
     routed = fast.route_mask(top, mask)
-    extra = safety_net(ev, top, flags, mask, type_p, flag_p, net, fast, routed)
+    extra = learned_net(net, feats, ev, top, flags, mask, type_p, flag_p, fast, routed)
     reasons.append(fast.reason[top, mask])
     for agency, why in extra.items():
         reasons.append(f"safety: {agency.value} added, {why}")
@@ -146,43 +155,41 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
                                 list(routed) + list(extra), version)
 
 
-def safety_net(ev: Evidence, top: str, flags: dict[str, bool], mask: int, type_p: dict[str, float],
-               flag_p: dict[str, float], net: dict[str, float], policy: FastPolicy,
-               routed: dict[Agency, str]) -> dict[Agency, str]:
-    """Emergency agencies of plausible other readings that the chosen reading does not reach."""
-    out: dict[Agency, str] = {}
-    bar_type, bar_police_type = net["type"], net["police_type"]
-    bar_crime, bar_cue = net["crime_cue"], net.get("cue", 1.0)
-    for t in policy.emergency_base:  # medical, fire, police_matter: their agencies
-        if t == top:
-            continue
-        agency = policy.base[t]
+def learned_net(net: SafetyNet | None, feats: CallFeatures, ev: Evidence, top: str, flags: dict[str, bool], mask: int,
+                type_p: dict[str, float], flag_p: dict[str, float], policy: FastPolicy,
+                routed: dict[Agency, str]) -> dict[Agency, str]:
+    """Emergency agencies the learned net (engine/net.py) finds likely enough to be needed, and
+    those of a flag the caller names as uncertain ('不知道有没有人受伤' brings 120)."""
+    out = uncertain_flags(ev, top, flag_p, flags, mask, policy, routed)
+    if net is None:  # a model file without a net (tests' tiny models): the text's own words only
+        return out
+    inputs = None
+    for agency in NET_AGENCIES:
         if agency in routed or agency in out:
             continue
-        p = type_p[t]
-        police = agency is POLICE
-        if p >= (bar_police_type if police else bar_type):
-            out[agency] = f"{t} plausible ({p:.2f})"
-        elif p >= (bar_crime if police else bar_cue):
-            words = ev("T", t)  # words of a crime, an illness or a fire bring their agency
-            if words:
-                out[agency] = f"{t} words {_fmt(words)} ({p:.2f})"
-    bar_flag, bar_police_flag = net["flag"], net["police_flag"]
-    low_flag = min(bar_flag, bar_police_flag)
-    for f, p in flag_p.items():
-        if flags[f] or (p < low_flag and f not in ev.flags):
+        if inputs is None:
+            inputs = signals(feats, type_p, flag_p, top, flags)
+        p = net.score(agency.value, *inputs)
+        if p >= net.bar(agency.value):
+            readings = [(type_p[t], t) for t in policy.emergency_base if policy.base[t] is agency]
+            readings += [(flag_p[f], f) for f in flag_p if agency in policy.route_mask(top, mask | FLAG_BIT[f])]
+            shown = ", ".join(f"{name} {q:.2f}" for q, name in sorted(readings, reverse=True)[:3] if q >= 0.01)
+            out[agency] = f"likely needed ({p:.2f} by the learned net" + (f"; readings {shown})" if shown else ")")
+    return out
+
+
+def uncertain_flags(ev: Evidence, top: str, flag_p: dict[str, float], flags: dict[str, bool], mask: int,
+                    policy: FastPolicy, routed: dict[Agency, str]) -> dict[Agency, str]:
+    """120 or 119 for a flag the text names as uncertain: the caller does not know, so send."""
+    out: dict[Agency, str] = {}
+    for f in flag_p:
+        if flags[f]:
             continue
         uncertain = ev("F", f, "unc")
-        if not uncertain and (p < low_flag or ev("D", f)):
+        if not uncertain or ev("D", f):
             continue
         for agency in policy.route_mask(top, mask | FLAG_BIT[f]):
-            if agency in routed or agency in out or agency not in EMERGENCY_AGENCIES:
-                continue
-            if agency is POLICE and not (p >= bar_police_flag and (ev("F", f) or uncertain)):
-                continue  # diversion: police only for a flag the text names
-            if p >= bar_flag:
-                out[agency] = f"{f} plausible ({p:.2f})"
-            elif uncertain and agency is not POLICE:
+            if agency not in routed and agency not in out and agency in EMERGENCY_AGENCIES and agency is not POLICE:
                 out[agency] = f"{f} possible: {_fmt(uncertain)}"
     return out
 

@@ -16,6 +16,7 @@ import struct
 from pathlib import Path
 
 from services.classifier.engine.features import DEFAULT_ZH_NGRAM, CallFeatures
+from services.classifier.engine.net import SafetyNet
 
 # Gzip-compressed JSON (the 5.4 MB text is 1.5 MB compressed); a plain .json file loads too.
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "model-clf.json.gz"
@@ -52,6 +53,7 @@ class LinearModel:
         self.trained_on: dict = data.get("trained_on", {})
         self.zh_ngram: int = data.get("features", {}).get("zh_ngram", DEFAULT_ZH_NGRAM)
         self.neg_grams: bool = data.get("features", {}).get("neg_grams", False)
+        self.net: SafetyNet | None = SafetyNet(data["net"]) if "net" in data else None
         self._width = len(self.types) + len(self.flags)
         self._nt = len(self.types)
         self._fmt = struct.Struct(f"<{self._width + 1}Q")

@@ -37,7 +37,10 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_gen19a.jsonl", "corpus_gen19b.jsonl", "corpus_gen19c.jsonl", "corpus_gen19d.jsonl", "corpus_gen19e.jsonl", "corpus_gen19f.jsonl",
                 "corpus_gen20a.jsonl", "corpus_gen20b.jsonl", "corpus_gen20c.jsonl", "corpus_gen20d.jsonl", "corpus_gen20e.jsonl", "corpus_gen20f.jsonl",
                 "corpus_gen21a.jsonl", "corpus_gen21b.jsonl", "corpus_gen21c.jsonl", "corpus_gen21d.jsonl", "corpus_gen21e.jsonl", "corpus_gen21f.jsonl",
-                "corpus_gen22a.jsonl", "corpus_gen22b.jsonl", "corpus_gen22c.jsonl", "corpus_gen22d.jsonl", "corpus_gen22e.jsonl", "corpus_gen22f.jsonl")
+                "corpus_gen22a.jsonl", "corpus_gen22b.jsonl", "corpus_gen22c.jsonl", "corpus_gen22d.jsonl", "corpus_gen22e.jsonl", "corpus_gen22f.jsonl",
+                "corpus_gen23a.jsonl", "corpus_gen23b.jsonl", "corpus_gen23c.jsonl", "corpus_gen23d.jsonl", "corpus_gen23e.jsonl", "corpus_gen23f.jsonl",
+                "corpus_gen24a.jsonl", "corpus_gen24b.jsonl", "corpus_gen24c.jsonl", "corpus_gen24d.jsonl", "corpus_gen24e.jsonl", "corpus_gen24f.jsonl",
+                "corpus_gen25a.jsonl", "corpus_gen25b.jsonl", "corpus_gen25c.jsonl", "corpus_gen25d.jsonl", "corpus_gen25e.jsonl", "corpus_gen25f.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

@@ -19,10 +19,14 @@ one short dot product per agency over the dense signals, one look-up per evidenc
 
 import math
 from collections.abc import Iterable
+from itertools import repeat
+from math import log, log1p, sqrt
+from operator import add, mul
 
 from services.classifier.engine.features import CallFeatures
 
 DENSE_FORMS = ("p", "sqrt", "sq", "log")
+_TINY = tuple(repeat(1e-4, 64))  # log(p + 1e-4): a probability of 0 stays finite
 
 
 def dense_names(types: Iterable[str], flags: Iterable[str]) -> list[str]:
@@ -33,8 +37,11 @@ def dense_names(types: Iterable[str], flags: Iterable[str]) -> list[str]:
 
 def dense_signals(probs: list[float], n_grams: int) -> list[float]:
     """The dense signals, in the order of `dense_names`: probabilities and their shapes."""
-    return (probs + list(map(math.sqrt, probs)) + [p * p for p in probs]
-            + [math.log(p + 1e-4) for p in probs] + [math.log1p(n_grams)])
+    out = probs + list(map(sqrt, probs))
+    out += map(mul, probs, probs)
+    out += map(log, map(add, probs, _TINY))
+    out.append(log1p(n_grams))
+    return out
 
 
 def sparse_signals(cues: Iterable[str], top: str, flags: dict[str, bool], english: bool) -> list[str]:
@@ -66,7 +73,7 @@ class SafetyNet:
 
     def score(self, agency: str, dense: list[float], sparse: list[str]) -> float:
         w, ws, b, _ = self.heads[agency]
-        z = b + sum(map(float.__mul__, dense, w))
+        z = b + sum(map(mul, dense, w))
         get = ws.get
         for s in sparse:
             z += get(s, 0.0)

@@ -45,7 +45,8 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_gen27a.jsonl", "corpus_gen27b.jsonl", "corpus_gen27c.jsonl", "corpus_gen27d.jsonl", "corpus_gen27e.jsonl", "corpus_gen27f.jsonl",
                 "corpus_gen28a.jsonl", "corpus_gen28b.jsonl", "corpus_gen28c.jsonl", "corpus_gen28d.jsonl", "corpus_gen28e.jsonl", "corpus_gen28f.jsonl",
                 "corpus_gen29a.jsonl", "corpus_gen29b.jsonl", "corpus_gen29c.jsonl", "corpus_gen29d.jsonl", "corpus_gen29e.jsonl", "corpus_gen29f.jsonl",
-                "corpus_gen30a.jsonl", "corpus_gen30b.jsonl", "corpus_gen30c.jsonl", "corpus_gen30d.jsonl", "corpus_gen30e.jsonl", "corpus_gen30f.jsonl")
+                "corpus_gen30a.jsonl", "corpus_gen30b.jsonl", "corpus_gen30c.jsonl", "corpus_gen30d.jsonl", "corpus_gen30e.jsonl", "corpus_gen30f.jsonl",
+                "corpus_gen31a.jsonl", "corpus_gen31b.jsonl", "corpus_gen31c.jsonl", "corpus_gen31d.jsonl", "corpus_gen31e.jsonl", "corpus_gen31f.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

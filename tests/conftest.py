@@ -15,6 +15,13 @@ def policy() -> RoutingPolicy:
 
 
 @pytest.fixture(scope="session")
+def engine():
+    """The shipped classifier engine (model file and lexicon in the repository), loaded once."""
+    from services.classifier.engine import load_engine
+    return load_engine()
+
+
+@pytest.fixture(scope="session")
 def engines(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Tansu + Valkey on free loopback ports (or KAFKA_BOOTSTRAP_SERVERS / REDIS_URL if set), topics created."""
     import asyncio

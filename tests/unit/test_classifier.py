@@ -10,26 +10,14 @@ import pytest
 
 from schemas.codes import Agency, CallType
 from schemas.events import Flags
-from schemas.policy import load_policy
 from services.classifier.cli import run_classify
 from services.classifier.data.splits import is_heldout, load_corpus, read_complete, split
-from services.classifier.engine import load_engine
 from services.classifier.engine.routing import FastPolicy
 from services.classifier.evaluate import metrics, score
 
 # Measured on the held-out split when this test was written, minus a margin (docs/classifier.md).
 FLOOR_MACRO_F1 = 0.85
 FLOOR_RECALL = {"police": 0.87, "120": 0.93, "119": 0.88}
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return load_engine()
-
-
-@pytest.fixture(scope="module")
-def policy():
-    return load_policy()
 
 
 def classify(engine, policy, text):

@@ -7,21 +7,10 @@ import numpy as np
 import pytest
 
 from schemas.codes import Agency
-from schemas.policy import load_policy
-from services.classifier.engine import Engine, load_engine
+from services.classifier.engine import Engine
 from services.classifier.engine.features import extract
 from services.classifier.engine.net import SafetyNet, dense_names, signals
 from services.classifier.train_net import MISS_COST, decided_rows, fit_net
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return load_engine()
-
-
-@pytest.fixture(scope="module")
-def policy():
-    return load_policy()
 
 
 def with_net(engine: Engine, change) -> Engine:

@@ -4,13 +4,7 @@ import pytest
 
 from schemas.codes import Agency
 from schemas.policy import load_policy
-from services.classifier.engine import load_engine
 from services.classifier.engine.sounds import SoundRepair, load_common, load_table
-
-
-@pytest.fixture(scope="module")
-def engine():
-    return load_engine()
 
 
 @pytest.fixture(scope="module")

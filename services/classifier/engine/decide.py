@@ -161,7 +161,7 @@ def learned_net(net: SafetyNet | None, feats: CallFeatures, ev: Evidence, top: s
     """Emergency agencies the learned net (engine/net.py) finds likely enough to be needed, and
     those of a flag the caller names as uncertain ('不知道有没有人受伤' brings 120)."""
     out = uncertain_flags(ev, top, flag_p, flags, mask, policy, routed)
-    if net is None:  # a model file without a net (tests' tiny models): the text's own words only
+    if net is None:  # a model file from before the learned net: the caller's own doubt only
         return out
     inputs = None
     for agency in NET_AGENCIES:

@@ -23,7 +23,7 @@ from services.classifier.data.splits import FLAG_NAMES
 from services.classifier.engine.decide import NET_AGENCIES, Evidence, read_call
 from services.classifier.engine.features import CallFeatures
 from services.classifier.engine.net import dense_names, signals
-from services.classifier.engine.routing import FLAG_BIT, FastPolicy
+from services.classifier.engine.routing import FastPolicy, flag_mask
 
 # A missed dispatch costs this many needless ones. 120 and 119: safety first. Police: a needless
 # police dispatch is what diversion exists to avoid, so a miss weighs only a little more.
@@ -41,8 +41,7 @@ def decided_rows(rows, feats: list[CallFeatures], type_probs: np.ndarray, flag_p
         type_p = dict(zip(types, map(float, tp)))
         flag_p = dict(zip(FLAG_NAMES, map(float, fp)))
         top, _, flags = read_call(Evidence(f), type_p, flag_p, thresholds, [])
-        mask = sum(FLAG_BIT[k] for k, on in flags.items() if on)
-        routed = set(fast.route_mask(top, mask))
+        routed = set(fast.route_mask(top, flag_mask(flags)))
         gold = set(policy.route(CallType(r["call_type"]), Flags(**{k: r["flags"][k] for k in FLAG_NAMES})))
         out.append((signals(f, type_p, flag_p, top, flags), routed, gold))
     return out

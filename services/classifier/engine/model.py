@@ -18,7 +18,7 @@ from pathlib import Path
 from services.classifier.engine.features import DEFAULT_ZH_NGRAM, CallFeatures
 from services.classifier.engine.net import SafetyNet
 
-# Gzip-compressed JSON (the 5.4 MB text is 1.5 MB compressed); a plain .json file loads too.
+# Gzip-compressed JSON (about a third of the plain text's size); a plain .json file loads too.
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "model-clf.json.gz"
 
 _SCALE = 1 << 16          # fixed point of one weight

@@ -9,9 +9,9 @@ agency reads the engine's own signals of the call:
 and gives the probability that the call needs that agency although the decision did not route it.
 The agency is added when the probability reaches the agency's bar. A bar is a cost ratio: with
 a missed dispatch costing k times a needless one, dispatching pays from p = 1 / (1 + k); the bars
-are in the model file (`net.<agency>.bar`), set by train.py from the miss costs there.
+are in the model file (`net.<agency>.bar`), set by train_net.py from its miss costs (MISS_COST).
 
-The regressions are trained by train.py on out-of-fold signals of the training calls (k models,
+The regressions are trained by train_net.py (called from train.py) on out-of-fold signals of the training calls (k models,
 each scoring the calls it did not see), so they learn how far the engine's readings can be
 trusted on wording it has not seen: that is what a safety net is for. Pure Python at run time:
 one short dot product per agency over the dense signals, one look-up per evidence feature.

@@ -5,7 +5,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install up test unit integration eval bench docs schemas clean
 
-$(STAMP): pyproject.toml
+# setup.py builds the classifier's C kernel: editing it or the C source reinstalls (and rebuilds).
+$(STAMP): pyproject.toml setup.py services/classifier/engine/_grams.c
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'

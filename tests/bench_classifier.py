@@ -7,7 +7,9 @@ the machine is shared and the process waits for a core) and per second of wall-c
 shared machine other processes steal time from some rounds; the best round is the closest to what
 the code costs (as `timeit` reports its best). A benchmark, not a test: nothing
 here asserts on time. The engine is built once; nothing is cached between calls, so every round
-does the full work (normalise, lexicon, features, model, decision, reasons, routing).
+does the full work (normalise, lexicon, features, model, decision, reasons, routing). It says
+whether the compiled kernel (services/classifier/engine/kernel.py) ran; CALLROUTE_PURE_PYTHON=1
+measures the pure-Python path.
 """
 
 import json
@@ -18,7 +20,7 @@ from pathlib import Path
 
 from schemas.policy import load_policy
 from services.classifier.data.splits import load_corpus
-from services.classifier.engine import load_engine
+from services.classifier.engine import kernel, load_engine
 
 ROUND_SECONDS = 0.5
 ROUNDS = 7
@@ -61,7 +63,8 @@ def main(argv: list[str] | None = None) -> None:
     cpu = [r[0] for r in rounds_full]
     wall = [r[1] for r in rounds_full]
     mean_len = sum(map(len, texts)) / len(texts)
-    print(f"classifier {engine.version}: {max(cpu):,.0f} calls per CPU-second on one core, best of {rounds} "
+    path = "compiled kernel" if kernel.AVAILABLE else "pure Python (no compiled kernel)"
+    print(f"classifier {engine.version} ({path}): {max(cpu):,.0f} calls per CPU-second on one core, best of {rounds} "
           f"rounds (median {statistics.median(cpu):,.0f}); wall clock best {max(wall):,.0f} calls/s "
           f"(median {statistics.median(wall):,.0f}). Full classify incl. routing and reasons; {len(texts)} texts, "
           f"mean {mean_len:.0f} chars. Features + model only: best {max(r[0] for r in rounds_text):,.0f} "

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from schemas.events import Classification
 from schemas.policy import RoutingPolicy
+from services.classifier.engine import kernel
 from services.classifier.engine.decide import decide
-from services.classifier.engine.features import CallFeatures, extract
+from services.classifier.engine.features import EN_NEGATORS, CallFeatures, extract
 from services.classifier.engine.lexicon import LEXICON_FILE, Lexicon, load_lexicon
 from services.classifier.engine.model import MODEL_FILE, LinearModel, file_digest, load_model
 
@@ -24,9 +25,11 @@ class Engine:
         self.lexicon = lexicon
         self.model = model
         self.version = version
+        # The compiled n-gram enumeration, when the model has its compiled table (engine/kernel.py).
+        self._grams = kernel.grams(model.zh_ngram, model.neg_grams, EN_NEGATORS) if model.table is not None else None
 
     def features(self, text: str) -> CallFeatures:
-        return extract(self.lexicon, text, self.model.zh_ngram, self.model.neg_grams)
+        return extract(self.lexicon, text, self.model.zh_ngram, self.model.neg_grams, self._grams)
 
     def classify(self, text: str, policy: RoutingPolicy) -> Classification:
         feats = self.features(text)

@@ -19,18 +19,34 @@ _LATIN = re.compile(r"[a-z0-9]")  # English words or numbers (120, 119, 110 are 
 # the model can weigh "没人受伤" / "no one is hurt" against "受伤" / "hurt" (5-fold CV: routing
 # exact +0.3 points, macro-F1 equal).
 _ZH_NEG = re.compile(r"(?:没有|没|未|无|不|别|并未|差点|差一点|险些)([^,.;:!?，。；！？、\s]{1,4})")
-_EN_NEG = frozenset("no not never nobody none without nothing noone nor neither didnt dont doesnt isnt wasnt "
+EN_NEGATORS = frozenset("no not never nobody none without nothing noone nor neither didnt dont doesnt isnt wasnt "
                     "arent werent cant wont couldnt hasnt havent hadnt".split())
 
 
 @dataclass(slots=True)
 class CallFeatures:
     text: str                # normalised text
-    grams: set[str]          # n-gram features, each valued 1/sqrt(len(grams))
     cues: set[str]           # lexicon features ("T:medical", "FN:injured", ...), each valued 1
     hits: list[Hit]          # the cue matches behind `cues`, for reasons
     masked: list[str]        # misleading phrases that were set aside
     heard: list[tuple[str, str]]  # sound-alike spans read as the cue meant: (heard, meant)
+    latin: bool              # the text has English words or numbers
+    zh_n: int                # n-gram settings of the model file
+    neg: bool
+    # The n-grams, each valued 1/sqrt(their number): with the compiled kernel as 64-bit keys
+    # (`keys`, no strings made), without it as strings (`grams`, made on first use).
+    keys: bytes | None = None
+    _grams: set[str] | None = None
+
+    @property
+    def grams(self) -> set[str]:
+        if self._grams is None:
+            self._grams = ngrams(self.text, self.zh_n, None, self.latin, self.neg)
+        return self._grams
+
+    @property
+    def n_grams(self) -> int:
+        return len(self.keys) >> 3 if self.keys is not None else len(self.grams)
 
 
 def ngrams(t: str, zh_n: int = DEFAULT_ZH_NGRAM, bigrams: list[str] | None = None,
@@ -57,15 +73,22 @@ def ngrams(t: str, zh_n: int = DEFAULT_ZH_NGRAM, bigrams: list[str] | None = Non
         ws = ["w:" + w for w in words]
         grams.update(ws)
         grams.update(map(add, ws, map("_".__add__, words[1:])))
-        if neg and not _EN_NEG.isdisjoint(words):
+        if neg and not EN_NEGATORS.isdisjoint(words):
             for i, w in enumerate(words):
-                if w in _EN_NEG:
+                if w in EN_NEGATORS:
                     grams.update("~" + x for x in ws[i + 1:i + 4])
     if neg and not t.isascii():
-        for m in _ZH_NEG.finditer(t):
-            s = m.group(1)
-            grams.update("~" + s[i:i + 2] for i in range(max(1, len(s) - 1)))
+        grams.update(zh_neg_grams(t))
     return grams
+
+
+def zh_neg_grams(t: str) -> list[str]:
+    """The character pairs (or the one character) after each Chinese negator, marked "~"."""
+    out: list[str] = []
+    for m in _ZH_NEG.finditer(t):
+        s = m.group(1)
+        out += ["~" + s[i:i + 2] for i in range(max(1, len(s) - 1))]
+    return out
 
 
 def cue_features(hits: list[Hit], masked: list[str]) -> set[str]:
@@ -76,8 +99,16 @@ def cue_features(hits: list[Hit], masked: list[str]) -> set[str]:
     return cues
 
 
-def extract(lexicon: Lexicon, text: str, zh_n: int = DEFAULT_ZH_NGRAM, neg: bool = False) -> CallFeatures:
+def extract(lexicon: Lexicon, text: str, zh_n: int = DEFAULT_ZH_NGRAM, neg: bool = False,
+            kernel=None) -> CallFeatures:
+    """Features of one call. With `kernel` (the compiled `_grams.Grams` for these settings, see
+    engine/kernel.py) the n-grams come as keys; without it, as the strings of `ngrams`."""
     norm, heard = lexicon.normalize(text)
     scan = lexicon.analyse(norm)
-    return CallFeatures(norm, ngrams(norm, zh_n, scan.bigrams, scan.latin, neg), cue_features(scan.hits, scan.masked),
-                        scan.hits, scan.masked, heard)
+    feats = CallFeatures(norm, cue_features(scan.hits, scan.masked), scan.hits, scan.masked, heard, scan.latin,
+                         zh_n, neg)
+    if kernel is not None:
+        feats.keys = kernel.keys(norm, scan.latin, zh_neg_grams(norm) if neg and not norm.isascii() else ())
+    else:
+        feats._grams = ngrams(norm, zh_n, None, scan.latin, neg)
+    return feats

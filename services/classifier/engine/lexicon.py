@@ -1,20 +1,19 @@
 """The cue lexicon (data/lexicon.yaml) compiled into fast matchers.
 
-One pass over a call's character pairs (its bigrams, which the n-gram model needs anyway) finds
-every candidate position: misleading phrases to mask and Chinese cues are indexed by their first
-two characters, so a position costs one C-level set test (`itertools.compress`), and only the few
-candidate positions run Python code. Single-character cues go through a set; English cues and
+One pass over a call's character pairs finds every candidate position: misleading phrases to
+mask and Chinese cues are indexed by their first two characters, so a position costs one C-level
+set test (kernel.pair_starts), and only the few candidate positions run Python code. Single-character cues go through a set; English cues and
 English misleading phrases work on words. Every match gets a status from the negation scope:
 asserted ("pos"), denied ("neg") or only possible ("unc").
 """
 
 import re
 from itertools import compress
-from operator import add
 from pathlib import Path
 
 import yaml
 
+from services.classifier.engine import kernel
 from services.classifier.engine.negation import NegationScope, Status
 from services.classifier.engine.sounds import SoundRepair, load_common, load_table
 from services.classifier.engine.text import Normalizer, en_tokens
@@ -37,8 +36,9 @@ FEATURE_PREFIX = {("T", "pos"): "T:", ("T", "unc"): "T:", ("T", "neg"): "TN:",
                   ("D", "pos"): "D:", ("S", "pos"): "S:"}
 
 
-# A pattern cue compiled: (verb test, whole pattern, its hits by status).
-Pattern = tuple[re.Pattern, re.Pattern, dict[str, list[Hit]]]
+# A pattern cue compiled: (words one of which every match contains, or None; verb test; whole
+# pattern; its hits by status).
+Pattern = tuple[tuple[str, ...] | None, re.Pattern, re.Pattern, dict[str, list[Hit]]]
 
 
 def make_hit(kind: str, label: str, cue: str, status: Status) -> Hit:
@@ -52,15 +52,14 @@ _LATIN = re.compile(r"[a-z0-9]")  # English words or numbers (120, 119, 110 are 
 
 
 class Scan:
-    """What one pass over a call found: cue hits, masked phrases, and the bigrams it used."""
+    """What one pass over a call found: cue hits and masked phrases."""
 
-    __slots__ = ("hits", "masked", "bigrams", "latin")
+    __slots__ = ("hits", "masked", "latin")
 
-    def __init__(self, hits: list[Hit], masked: list[str], bigrams: list[str], latin: bool) -> None:
+    def __init__(self, hits: list[Hit], masked: list[str], latin: bool) -> None:
         self.hits = hits
         self.masked = masked
-        self.bigrams = bigrams
-        self.latin = latin  # the text has Latin letters (English words)
+        self.latin = latin  # the text has Latin letters or digits (English words, numbers)
 
 
 _VOWELS = frozenset("aeiou")
@@ -173,7 +172,7 @@ class Lexicon:
                 self._en_mask.setdefault(words[0], []).append((words, len(words), m))
         self._en_mask_has = self._en_mask.__contains__
         self._mask_pairs = frozenset(self._mask2)
-        self._pair_has = (self._mask_pairs | frozenset(self._zh2)).__contains__
+        self._starts = kernel.pair_starts(self._mask_pairs | frozenset(self._zh2))
 
     def normalize(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """The normalised text, and the (heard, meant) pairs of sound-alike spans rewritten."""
@@ -190,42 +189,42 @@ class Lexicon:
             latin = _LATIN.search(t) is not None
             if latin:
                 self._scan_en(t, hits, masked)
-            return Scan(hits, masked, [], latin)
-        bigrams = list(map(add, t, t[1:]))
+            return Scan(hits, masked, latin)
+        starts = self._starts(t)
+        pairs = [t[i:i + 2] for i in starts]
         spans: list[tuple[int, int]] = []
-        starts = list(compress(range(len(bigrams)), map(self._pair_has, bigrams)))
         if starts and self._mask_pairs:
-            for i in starts:
-                if bigrams[i] in self._mask2 and not (spans and i < spans[-1][1]):
-                    for m in self._mask2[bigrams[i]]:
+            for i, pair in zip(starts, pairs):
+                if pair in self._mask2 and not (spans and i < spans[-1][1]):
+                    for m in self._mask2[pair]:
                         if t.startswith(m, i):
                             spans.append((i, i + len(m)))
                             masked.append(m)
                             break
         status_at = self.scope.zh_status_at
         zh2 = self._zh2
-        for i in starts:
-            for cue, n, tags in zh2.get(bigrams[i], ()):
+        for i, pair in zip(starts, pairs):
+            for cue, n, tags in zh2.get(pair, ()):
                 if n == 2 or t.startswith(cue, i):
                     if spans and any(s < i + n and i < e for s, e in spans):
                         continue
                     hits += tags[status_at(t, i)]
         if not self._zh1_chars.isdisjoint(t):
-            for ch in self._zh1_chars.intersection(t):
+            for ch in sorted(self._zh1_chars.intersection(t), key=t.find):  # in text order
                 tags = self._zh1[ch]
                 i = t.find(ch)
                 while i >= 0:
                     if not (spans and any(s <= i < e for s, e in spans)):
                         hits += tags[status_at(t, i)]
                     i = t.find(ch, i + 1)
-        for verb, rx, tags in self._zh_patterns:
+        for _, verb, rx, tags in self._zh_patterns:
             m = verb.search(t) and rx.search(t)
             if m:
                 hits += _named(tags[status_at(t, m.start())], m.group())
         latin = _LATIN.search(t) is not None
         if latin:
             self._scan_en(t, hits, masked)
-        return Scan(hits, masked, bigrams, latin)
+        return Scan(hits, masked, latin)
 
     def _scan_en(self, t: str, hits: list[Hit], masked: list[str]) -> None:
         tokens = en_tokens(t)
@@ -262,7 +261,11 @@ class Lexicon:
             if status is None:
                 status = scope.en_status(tokens, k)
             hits += self._en1[tokens[k]][status]
-        for verb, rx, tags in self._en_patterns:
+        for words, verb, rx, tags in self._en_patterns:
+            # A plain substring test of the agent's words first: most calls have none of them, and
+            # a regex of many alternatives costs a test per alternative at every position.
+            if words is not None and not any(map(t.__contains__, words)):
+                continue
             m = verb.search(t) and rx.search(t)
             if m:
                 k = len(en_tokens(t[:m.start()]))
@@ -281,7 +284,29 @@ def _pattern(label: str, spec: dict, en: bool) -> Pattern:
     else:
         whole = rf"(?:{agent}){_ZH_CLAUSE}{{0,{gap}}}?(?:{verb})"
         verb_rx = re.compile(verb)
-    return verb_rx, re.compile(whole), {st: [make_hit("F", label, "pattern", st)] for st in ("pos", "neg", "unc")}
+    return (_leading_words(agent) if en else None, verb_rx, re.compile(whole),
+            {st: [make_hit("F", label, "pattern", st)] for st in ("pos", "neg", "unc")})
+
+
+def _leading_words(alternation: str) -> tuple[str, ...] | None:
+    """The letters each top-level alternative of a regex must start with ("some (?:idiot|kids?)|kids"
+    -> ("some", "kids")), or None when some alternative starts with anything else."""
+    parts, depth, last = [], 0, 0
+    for i, ch in enumerate(alternation + "|"):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            parts.append(alternation[last:i])
+            last = i + 1
+    words = []
+    for part in parts:
+        m = re.match(r"[a-z]+", part)
+        word = m.group() if m else ""
+        if word and part[len(word):len(word) + 1] in ("?", "*", "{"):
+            word = word[:-1]  # the last letter is optional
+        if not word:
+            return None
+        words.append(word)
+    return tuple(words)
 
 
 def _named(hits: list[Hit], text: str) -> list[Hit]:

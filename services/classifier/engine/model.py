@@ -15,6 +15,7 @@ import math
 import struct
 from pathlib import Path
 
+from services.classifier.engine import kernel
 from services.classifier.engine.features import DEFAULT_ZH_NGRAM, CallFeatures
 from services.classifier.engine.net import SafetyNet
 
@@ -48,7 +49,9 @@ class LinearModel:
         self.flags: list[str] = data["flags"]
         self.bias: list[float] = data["bias"]
         self.weights: dict[str, tuple[float, ...]] = {k: tuple(v) for k, v in data["weights"].items()}
-        self.packed: dict[str, int] = {k: pack(v) for k, v in self.weights.items()}
+        self._packed: dict[str, int] | None = None
+        # The same rows in the compiled kernel, scored by 64-bit keys (None without the kernel).
+        self.table = kernel.table(self.weights, self.bias, _SCALE)
         self.thresholds: dict = data["thresholds"]
         self.trained_on: dict = data.get("trained_on", {})
         self.zh_ngram: int = data.get("features", {}).get("zh_ngram", DEFAULT_ZH_NGRAM)
@@ -59,7 +62,16 @@ class LinearModel:
         self._fmt = struct.Struct(f"<{self._width + 1}Q")
         self._nbytes = 8 * (self._width + 1)
 
+    @property
+    def packed(self) -> dict[str, int]:
+        """The weight rows packed into integers, for the pure-Python path (made on first use)."""
+        if self._packed is None:
+            self._packed = {k: pack(v) for k, v in self.weights.items()}
+        return self._packed
+
     def logits(self, feats: CallFeatures) -> list[float]:
+        if feats.keys is not None and self.table is not None:
+            return self.table.logits(feats.keys, feats.cues)  # the same arithmetic, in C
         get = self.packed.get
         n = len(feats.grams)
         cues = sum(filter(None, map(get, feats.cues)))  # filter: adding 0 still copies a big integer

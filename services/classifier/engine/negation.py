@@ -55,12 +55,14 @@ class NegationScope:
         """Status of a cue starting at `start`: only its window back to the clause boundary is
         read, and only when it holds the first character of some marker (most windows hold none)."""
         lo = start - ZH_WINDOW if start > ZH_WINDOW else 0
-        bound = self._zh_bound_chars
-        for j in range(start - 1, lo - 1, -1):
-            if t[j] in bound:
-                lo = j + 1
-                break
         window = t[lo:start]
+        if not window or self._zh_first.isdisjoint(window):
+            return "pos"  # no marker can start in the window, whatever its clause boundary
+        bound = self._zh_bound_chars
+        for j in range(len(window) - 1, -1, -1):
+            if window[j] in bound:
+                window = window[j + 1:]
+                break
         if not window or self._zh_first.isdisjoint(window):
             return "pos"
         return self.zh_status(self.zh_marks(window), len(window))

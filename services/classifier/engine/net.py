@@ -57,7 +57,7 @@ def sparse_signals(cues: Iterable[str], top: str, flags: dict[str, bool], englis
 def signals(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, float], top: str,
             flags: dict[str, bool]) -> tuple[list[float], list[str]]:
     """(dense, sparse) signals of one decided call: the same function for training and run time."""
-    return (dense_signals(list(type_p.values()) + list(flag_p.values()), len(feats.grams)),
+    return (dense_signals(list(type_p.values()) + list(flag_p.values()), feats.n_grams),
             sparse_signals(feats.cues, top, flags, feats.text.isascii()))
 
 

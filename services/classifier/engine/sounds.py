@@ -22,9 +22,9 @@ The tables are built by `python -m services.classifier.sounds_build`.
 """
 
 from collections.abc import Iterable
-from itertools import compress
-from operator import add
 from pathlib import Path
+
+from services.classifier.engine import kernel
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SOUNDS_FILE = DATA / "sounds.txt"
@@ -70,19 +70,18 @@ class SoundRepair:
         for entries in index.values():
             entries.sort(key=lambda e: -e[1])
         self._index = index
-        self._has = index.__contains__
+        self._starts = kernel.pair_starts(index)
         self.size = sum(map(len, index.values()))
 
     def repair(self, t: str) -> tuple[str, list[tuple[str, str]]]:
         """The text with sound-alike spans rewritten, and the (heard, meant) pairs."""
         c = t.translate(self._table)
-        pairs = list(map(add, c, c[1:]))
         fixes: list[tuple[int, int, str]] = []
         end = 0
-        for i in compress(range(len(pairs)), map(self._has, pairs)):
+        for i in self._starts(c):
             if i < end:
                 continue
-            for key, n, word in self._index[pairs[i]]:
+            for key, n, word in self._index[c[i:i + 2]]:
                 if c.startswith(key, i):
                     span = t[i:i + n]
                     if span != word and span not in self._common \

@@ -8,6 +8,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from services.classifier.engine import kernel
+
 _EN_TOKEN = re.compile(r"[a-z]+|\d+|[.,;:!?]")
 _EN_WORD = re.compile(r"[a-z]+|\d+")
 _LATIN = re.compile(r"[a-z]")
@@ -64,6 +66,11 @@ class Normalizer:
 def en_tokens(t: str) -> list[str]:
     """Lower-case English words, numbers and clause punctuation, apostrophes dropped."""
     return _EN_TOKEN.findall(t.replace("'", ""))
+
+
+py_en_tokens = en_tokens
+if kernel.AVAILABLE:  # the same tokens, from the compiled kernel (engine/kernel.py)
+    en_tokens = kernel.en_tokens  # noqa: F811
 
 
 def en_words(t: str) -> list[str]:

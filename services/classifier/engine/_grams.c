@@ -1,0 +1,538 @@
+/* The classifier's hot loop in C: a call's n-grams as 64-bit keys, and the linear model's sums.
+ *
+ * Optional: engine/kernel.py uses it when it was built, and the pure-Python path of features.py
+ * and model.py otherwise. Both give the same features and bit-identical logits
+ * (tests/unit/test_kernel.py checks this on the corpus); the Python path is the reference.
+ *
+ * key(s)                      the 64-bit key of a gram string: FNV-1a over its code points,
+ *                             then a splitmix64 finaliser (never 0, the empty slot)
+ * Grams(zh_n, neg, en_neg)    the n-gram enumeration of features.ngrams():
+ *   .keys(text, latin, extra) -> bytes: the distinct keys of the text's n-grams, plus `extra`
+ *                             (the Chinese negated grams, found in Python by a regex)
+ * Table(keys, rows, width, bias)  the model's weight rows (int32, fixed point 2^-16) by key
+ *   .logits(keys, cues)       -> list of floats: exactly model.LinearModel's fixed-point formula
+ * Pairs(pairs)                a set of two-character strings
+ *   .starts(text)             -> list of the offsets i where text[i:i+2] is in the set
+ * en_tokens(text)             text.en_tokens(): re.findall(r"[a-z]+|\d+|[.,;:!?]") on the text
+ *                             with its apostrophes removed
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+#define SCALE 65536          /* model._SCALE */
+#define QSCALE 1024          /* model._Q */
+
+static inline uint64_t feed(uint64_t h, Py_UCS4 c) { return (h ^ (uint64_t)c) * FNV_PRIME; }
+
+static inline uint64_t finish(uint64_t h) {
+    h ^= h >> 30; h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27; h *= 0x94d049bb133111ebULL;
+    h ^= h >> 31;
+    return h ? h : 1;
+}
+
+static int str_key(PyObject *s, uint64_t *out) {
+    if (!PyUnicode_Check(s)) {
+        PyErr_SetString(PyExc_TypeError, "a gram must be a str");
+        return -1;
+    }
+    int kind = PyUnicode_KIND(s);
+    const void *data = PyUnicode_DATA(s);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
+    uint64_t h = FNV_OFFSET;
+    for (Py_ssize_t i = 0; i < n; i++) h = feed(h, PyUnicode_READ(kind, data, i));
+    *out = finish(h);
+    return 0;
+}
+
+static PyObject *py_key(PyObject *self, PyObject *s) {
+    uint64_t k;
+    if (str_key(s, &k) < 0) return NULL;
+    return PyLong_FromUnsignedLongLong(k);
+}
+
+/* ---- a set of keys (open addressing, linear probing; 0 is the empty slot) ---- */
+
+typedef struct {
+    uint64_t *slot;
+    size_t mask;
+    Py_ssize_t count;
+    uint64_t *order;   /* the keys in the order first seen */
+} KeySet;
+
+static inline void set_add(KeySet *s, uint64_t k) {
+    size_t i = (size_t)k & s->mask;
+    while (s->slot[i]) {
+        if (s->slot[i] == k) return;
+        i = (i + 1) & s->mask;
+    }
+    s->slot[i] = k;
+    s->order[s->count++] = k;
+}
+
+/* ---- Grams ---- */
+
+typedef struct {
+    PyObject_HEAD
+    int zh_n;
+    int neg;
+    uint64_t *en_neg;   /* keys of the English negators (plain words) */
+    Py_ssize_t n_en_neg;
+} GramsObject;
+
+static void Grams_dealloc(GramsObject *self) {
+    PyMem_Free(self->en_neg);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Grams_init(GramsObject *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"zh_n", "neg", "en_neg", NULL};
+    int zh_n, neg;
+    PyObject *words;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "ipO", kwlist, &zh_n, &neg, &words)) return -1;
+    PyObject *seq = PySequence_Fast(words, "en_neg must be a sequence of str");
+    if (!seq) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyMem_Free(self->en_neg);
+    self->en_neg = PyMem_Malloc(sizeof(uint64_t) * (n ? n : 1));
+    if (!self->en_neg) { Py_DECREF(seq); PyErr_NoMemory(); return -1; }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        if (str_key(PySequence_Fast_GET_ITEM(seq, i), &self->en_neg[i]) < 0) { Py_DECREF(seq); return -1; }
+    }
+    Py_DECREF(seq);
+    self->n_en_neg = n;
+    self->zh_n = zh_n;
+    self->neg = neg;
+    return 0;
+}
+
+static inline int is_letter(Py_UCS4 c) { return c >= 'a' && c <= 'z'; }
+
+/* The words of text.replace("'", "") as re.findall(r"[a-z]+|\d+") finds them: start and end
+ * offsets in the text (apostrophes inside a word are skipped when it is hashed). */
+static Py_ssize_t find_words(int kind, const void *data, Py_ssize_t n, Py_ssize_t *start, Py_ssize_t *end) {
+    Py_ssize_t count = 0;
+    int run = 0;  /* 0 none, 1 letters, 2 digits */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == '\'') continue;
+        int cls = is_letter(c) ? 1 : (Py_UNICODE_ISDECIMAL(c) ? 2 : 0);
+        if (cls != run) {
+            if (run) count++;
+            if (cls) start[count] = i;
+            run = cls;
+        }
+        if (cls) end[count] = i + 1;
+    }
+    if (run) count++;
+    return count;
+}
+
+static inline uint64_t feed_word(uint64_t h, int kind, const void *data, Py_ssize_t s, Py_ssize_t e) {
+    for (Py_ssize_t i = s; i < e; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c != '\'') h = feed(h, c);
+    }
+    return h;
+}
+
+static PyObject *Grams_keys(GramsObject *self, PyObject *args) {
+    PyObject *text, *extra;
+    int latin;
+    if (!PyArg_ParseTuple(args, "UpO", &text, &latin, &extra)) return NULL;
+    PyObject *ex = PySequence_Fast(extra, "extra must be a sequence of str");
+    if (!ex) return NULL;
+    Py_ssize_t n_extra = PySequence_Fast_GET_SIZE(ex);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int zh = !PyUnicode_IS_ASCII(text);
+
+    /* Bound on the number of grams: 1..zh_n-grams per character, and per word its word, its pair
+     * and up to three negated copies. */
+    size_t bound = (size_t)n_extra + 8 + (zh ? (size_t)n * (size_t)(self->zh_n > 0 ? self->zh_n : 1) : 0)
+                   + (latin ? (size_t)n * 5 : 0);
+    size_t cap = 64;
+    while (cap < 2 * bound) cap <<= 1;
+    uint64_t stack_slot[1024], stack_order[512];
+    Py_ssize_t stack_ws[256], stack_we[256];
+    uint64_t *slot = cap <= 1024 ? stack_slot : PyMem_Malloc(cap * sizeof(uint64_t));
+    uint64_t *order = bound <= 512 ? stack_order : PyMem_Malloc(bound * sizeof(uint64_t));
+    Py_ssize_t *ws = n <= 256 ? stack_ws : PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    Py_ssize_t *we = n <= 256 ? stack_we : PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    PyObject *result = NULL;
+    if (!slot || !order || !ws || !we) { PyErr_NoMemory(); goto done; }
+    memset(slot, 0, cap * sizeof(uint64_t));
+    KeySet set = {slot, cap - 1, 0, order};
+
+    if (zh) {  /* every character, character pair (and triple) of the whole text */
+        for (Py_ssize_t i = 0; i < n; i++) {
+            uint64_t h = feed(FNV_OFFSET, PyUnicode_READ(kind, data, i));
+            set_add(&set, finish(h));
+            for (int k = 1; k < self->zh_n && i + k < n; k++) {
+                h = feed(h, PyUnicode_READ(kind, data, i + k));
+                set_add(&set, finish(h));
+            }
+        }
+    }
+    if (latin) {  /* "w:" + word, "w:" + word + "_" + next word, "~w:" + the 3 words after a negator */
+        Py_ssize_t nw = find_words(kind, data, n, ws, we);
+        uint64_t prefix = feed(feed(FNV_OFFSET, 'w'), ':');
+        uint64_t neg_prefix = feed(feed(feed(FNV_OFFSET, '~'), 'w'), ':');
+        Py_ssize_t neg_until = 0;  /* words before this index follow a negator within 3 words */
+        for (Py_ssize_t j = 0; j < nw; j++) {
+            uint64_t h = feed_word(prefix, kind, data, ws[j], we[j]);
+            set_add(&set, finish(h));
+            if (j + 1 < nw) set_add(&set, finish(feed_word(feed(h, '_'), kind, data, ws[j + 1], we[j + 1])));
+            if (self->neg) {
+                if (j < neg_until) set_add(&set, finish(feed_word(neg_prefix, kind, data, ws[j], we[j])));
+                uint64_t plain = finish(feed_word(FNV_OFFSET, kind, data, ws[j], we[j]));
+                for (Py_ssize_t m = 0; m < self->n_en_neg; m++) {
+                    if (self->en_neg[m] == plain) { neg_until = j + 4; break; }
+                }
+            }
+        }
+    }
+    for (Py_ssize_t i = 0; i < n_extra; i++) {
+        uint64_t k;
+        if (str_key(PySequence_Fast_GET_ITEM(ex, i), &k) < 0) goto done;
+        set_add(&set, k);
+    }
+    result = PyBytes_FromStringAndSize((const char *)order, set.count * (Py_ssize_t)sizeof(uint64_t));
+done:
+    Py_DECREF(ex);
+    if (slot != stack_slot) PyMem_Free(slot);
+    if (order != stack_order) PyMem_Free(order);
+    if (ws != stack_ws) PyMem_Free(ws);
+    if (we != stack_we) PyMem_Free(we);
+    return result;
+}
+
+static PyMethodDef Grams_methods[] = {
+    {"keys", (PyCFunction)Grams_keys, METH_VARARGS, "keys(text, latin, extra) -> bytes of distinct uint64 keys"},
+    {NULL}
+};
+
+static PyTypeObject GramsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_grams.Grams",
+    .tp_basicsize = sizeof(GramsObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Grams_init,
+    .tp_dealloc = (destructor)Grams_dealloc,
+    .tp_methods = Grams_methods,
+};
+
+/* ---- Table ---- */
+
+typedef struct {
+    uint64_t key;
+    uint32_t row;
+} Slot;
+
+typedef struct {
+    PyObject_HEAD
+    Slot *slot;
+    size_t mask;
+    int32_t *rows;
+    double *bias;
+    int width;
+} TableObject;
+
+static void Table_dealloc(TableObject *self) {
+    PyMem_Free(self->slot);
+    PyMem_Free(self->rows);
+    PyMem_Free(self->bias);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"keys", "rows", "width", "bias", NULL};
+    Py_buffer keys, rows;
+    int width;
+    PyObject *bias;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "y*y*iO", kwlist, &keys, &rows, &width, &bias)) return -1;
+    int rc = -1;
+    Py_ssize_t n = keys.len / (Py_ssize_t)sizeof(uint64_t);
+    PyObject *bseq = NULL;
+    if (width <= 0 || rows.len != n * width * (Py_ssize_t)sizeof(int32_t)) {
+        PyErr_SetString(PyExc_ValueError, "rows must hold width int32 values per key");
+        goto out;
+    }
+    bseq = PySequence_Fast(bias, "bias must be a sequence of float");
+    if (!bseq) goto out;
+    if (PySequence_Fast_GET_SIZE(bseq) != width) {
+        PyErr_SetString(PyExc_ValueError, "bias must have width values");
+        goto out;
+    }
+    size_t cap = 16;
+    while (cap < 2 * (size_t)n) cap <<= 1;
+    PyMem_Free(self->slot); PyMem_Free(self->rows); PyMem_Free(self->bias);
+    self->slot = PyMem_Calloc(cap, sizeof(Slot));
+    self->rows = PyMem_Malloc(rows.len ? rows.len : 1);
+    self->bias = PyMem_Malloc(width * sizeof(double));
+    if (!self->slot || !self->rows || !self->bias) { PyErr_NoMemory(); goto out; }
+    memcpy(self->rows, rows.buf, rows.len);
+    for (int k = 0; k < width; k++) {
+        self->bias[k] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(bseq, k));
+        if (PyErr_Occurred()) goto out;
+    }
+    self->mask = cap - 1;
+    self->width = width;
+    const uint64_t *kk = keys.buf;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        uint64_t k = kk[r];
+        size_t i = (size_t)k & self->mask;
+        while (self->slot[i].key) {
+            if (self->slot[i].key == k) {
+                PyErr_Format(PyExc_ValueError, "two features share the key %llu", (unsigned long long)k);
+                goto out;
+            }
+            i = (i + 1) & self->mask;
+        }
+        self->slot[i].key = k ? k : 1;
+        self->slot[i].row = (uint32_t)r;
+    }
+    rc = 0;
+out:
+    Py_XDECREF(bseq);
+    PyBuffer_Release(&keys);
+    PyBuffer_Release(&rows);
+    return rc;
+}
+
+static inline const int32_t *table_row(TableObject *t, uint64_t k) {
+    size_t i = (size_t)k & t->mask;
+    while (t->slot[i].key) {
+        if (t->slot[i].key == k) return t->rows + (size_t)t->slot[i].row * t->width;
+        i = (i + 1) & t->mask;
+    }
+    return NULL;
+}
+
+static PyObject *Table_logits(TableObject *self, PyObject *args) {
+    Py_buffer keys;
+    PyObject *cues;
+    if (!PyArg_ParseTuple(args, "y*O", &keys, &cues)) return NULL;
+    int w = self->width;
+    int64_t gsum[64] = {0}, csum[64] = {0};
+    PyObject *result = NULL, *it = NULL, *cue;
+    if (w > 64) { PyErr_SetString(PyExc_ValueError, "at most 64 outputs"); goto out; }
+    Py_ssize_t n = keys.len / (Py_ssize_t)sizeof(uint64_t);
+    const uint64_t *kk = keys.buf;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        const int32_t *row = table_row(self, kk[j]);
+        if (row) for (int k = 0; k < w; k++) gsum[k] += row[k];
+    }
+    it = PyObject_GetIter(cues);
+    if (!it) goto out;
+    while ((cue = PyIter_Next(it))) {
+        uint64_t k;
+        int bad = str_key(cue, &k);
+        Py_DECREF(cue);
+        if (bad < 0) goto out;
+        const int32_t *row = table_row(self, k);
+        if (row) for (int m = 0; m < w; m++) csum[m] += row[m];
+    }
+    if (PyErr_Occurred()) goto out;
+    /* model.LinearModel.logits: grams weigh 1/sqrt(n), in fixed point q = round(1024 sqrt(n)) */
+    result = PyList_New(w);
+    if (!result) goto out;
+    if (n) {
+        int64_t q = (int64_t)nearbyint(QSCALE * sqrt((double)n));
+        double div = 1.0 / (double)((int64_t)SCALE * q);
+        for (int k = 0; k < w; k++) {
+            int64_t total = gsum[k] * QSCALE + csum[k] * q;
+            PyList_SET_ITEM(result, k, PyFloat_FromDouble(self->bias[k] + (double)total * div));
+        }
+    } else {
+        double div = 1.0 / (double)SCALE;
+        for (int k = 0; k < w; k++)
+            PyList_SET_ITEM(result, k, PyFloat_FromDouble(self->bias[k] + (double)csum[k] * div));
+    }
+out:
+    Py_XDECREF(it);
+    PyBuffer_Release(&keys);
+    return result;
+}
+
+static PyMethodDef Table_methods[] = {
+    {"logits", (PyCFunction)Table_logits, METH_VARARGS, "logits(keys, cues) -> list of float"},
+    {NULL}
+};
+
+static PyTypeObject TableType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_grams.Table",
+    .tp_basicsize = sizeof(TableObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Table_init,
+    .tp_dealloc = (destructor)Table_dealloc,
+    .tp_methods = Table_methods,
+};
+
+/* ---- Pairs ---- */
+
+typedef struct {
+    PyObject_HEAD
+    uint64_t *slot;
+    size_t mask;
+} PairsObject;
+
+static inline uint64_t pair_key(Py_UCS4 a, Py_UCS4 b) { return (((uint64_t)a << 21) | (uint64_t)b) + 1; }
+
+static inline int pairs_has(PairsObject *p, uint64_t k) {
+    size_t i = (size_t)((k * 0x9e3779b97f4a7c15ULL) >> 20) & p->mask;
+    while (p->slot[i]) {
+        if (p->slot[i] == k) return 1;
+        i = (i + 1) & p->mask;
+    }
+    return 0;
+}
+
+static void Pairs_dealloc(PairsObject *self) {
+    PyMem_Free(self->slot);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int Pairs_init(PairsObject *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"pairs", NULL};
+    PyObject *pairs;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O", kwlist, &pairs)) return -1;
+    PyObject *seq = PySequence_Fast(pairs, "pairs must be a sequence of two-character str");
+    if (!seq) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    size_t cap = 16;
+    while (cap < 4 * (size_t)n) cap <<= 1;
+    PyMem_Free(self->slot);
+    self->slot = PyMem_Calloc(cap, sizeof(uint64_t));
+    if (!self->slot) { Py_DECREF(seq); PyErr_NoMemory(); return -1; }
+    self->mask = cap - 1;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(seq, j);
+        if (!PyUnicode_Check(s) || PyUnicode_GET_LENGTH(s) != 2) {
+            Py_DECREF(seq);
+            PyErr_SetString(PyExc_ValueError, "pairs must be two-character str");
+            return -1;
+        }
+        uint64_t k = pair_key(PyUnicode_READ_CHAR(s, 0), PyUnicode_READ_CHAR(s, 1));
+        if (pairs_has(self, k)) continue;
+        size_t i = (size_t)((k * 0x9e3779b97f4a7c15ULL) >> 20) & self->mask;
+        while (self->slot[i]) i = (i + 1) & self->mask;
+        self->slot[i] = k;
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+static PyObject *Pairs_starts(PairsObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "text must be a str"); return NULL; }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (!out || n < 2) return out;
+    Py_UCS4 prev = PyUnicode_READ(kind, data, 0);
+    for (Py_ssize_t i = 1; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (pairs_has(self, pair_key(prev, c))) {
+            PyObject *pos = PyLong_FromSsize_t(i - 1);
+            if (!pos || PyList_Append(out, pos) < 0) { Py_XDECREF(pos); Py_DECREF(out); return NULL; }
+            Py_DECREF(pos);
+        }
+        prev = c;
+    }
+    return out;
+}
+
+static PyMethodDef Pairs_methods[] = {
+    {"starts", (PyCFunction)Pairs_starts, METH_O, "starts(text) -> offsets where a pair of the set starts"},
+    {NULL}
+};
+
+static PyTypeObject PairsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_grams.Pairs",
+    .tp_basicsize = sizeof(PairsObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Pairs_init,
+    .tp_dealloc = (destructor)Pairs_dealloc,
+    .tp_methods = Pairs_methods,
+};
+
+/* ---- en_tokens ---- */
+
+static inline int is_clause_mark(Py_UCS4 c) {
+    return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?';
+}
+
+static int append_token(PyObject *out, const Py_UCS4 *buf, Py_ssize_t len) {
+    PyObject *tok = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, len);
+    if (!tok) return -1;
+    int rc = PyList_Append(out, tok);
+    Py_DECREF(tok);
+    return rc;
+}
+
+static PyObject *py_en_tokens(PyObject *self, PyObject *text) {
+    if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "text must be a str"); return NULL; }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_UCS4 stack[256];
+    Py_UCS4 *buf = n <= 256 ? stack : PyMem_Malloc(n * sizeof(Py_UCS4));
+    PyObject *out = PyList_New(0);
+    if (!buf || !out) { Py_XDECREF(out); if (buf && buf != stack) PyMem_Free(buf); return PyErr_NoMemory(); }
+    Py_ssize_t len = 0;
+    int run = 0;  /* 0 none, 1 letters, 2 digits */
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        Py_UCS4 c = i < n ? PyUnicode_READ(kind, data, i) : 0;
+        if (i < n && c == '\'') continue;
+        int cls = i == n ? 0 : is_letter(c) ? 1 : (Py_UNICODE_ISDECIMAL(c) ? 2 : 0);
+        if (run && cls != run) {
+            if (append_token(out, buf, len) < 0) goto fail;
+            len = 0;
+        }
+        run = cls;
+        if (cls) buf[len++] = c;
+        else if (i < n && is_clause_mark(c) && append_token(out, &c, 1) < 0) goto fail;
+    }
+    if (buf != stack) PyMem_Free(buf);
+    return out;
+fail:
+    if (buf != stack) PyMem_Free(buf);
+    Py_DECREF(out);
+    return NULL;
+}
+
+static PyMethodDef module_methods[] = {
+    {"key", py_key, METH_O, "key(gram) -> the 64-bit key of a gram string"},
+    {"en_tokens", py_en_tokens, METH_O, "en_tokens(text) -> English words, numbers and clause marks"},
+    {NULL}
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_grams", NULL, -1, module_methods};
+
+PyMODINIT_FUNC PyInit__grams(void) {
+    if (PyType_Ready(&GramsType) < 0 || PyType_Ready(&TableType) < 0 || PyType_Ready(&PairsType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    Py_INCREF(&GramsType);
+    Py_INCREF(&TableType);
+    Py_INCREF(&PairsType);
+    if (PyModule_AddObject(m, "Grams", (PyObject *)&GramsType) < 0 ||
+        PyModule_AddObject(m, "Table", (PyObject *)&TableType) < 0 ||
+        PyModule_AddObject(m, "Pairs", (PyObject *)&PairsType) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -1,0 +1,47 @@
+"""The compiled kernel (engine/_grams.c), when it was built: the hot loop of the text part in C.
+
+`pip install` builds it (setup.py, an optional extension: without a C compiler the install still
+succeeds). Without it, or with CALLROUTE_PURE_PYTHON=1, the engine runs the pure-Python path of
+features.ngrams and LinearModel; both give the same features and bit-identical logits, which
+tests/unit/test_kernel.py checks on the corpus. `python -m tests.bench_classifier` says which
+path it measured.
+"""
+
+import os
+from array import array
+from collections.abc import Callable, Iterable
+from itertools import compress
+from operator import add
+
+try:
+    if os.environ.get("CALLROUTE_PURE_PYTHON"):
+        raise ImportError("CALLROUTE_PURE_PYTHON is set")
+    from services.classifier.engine import _grams
+except ImportError:
+    _grams = None
+
+AVAILABLE = _grams is not None
+if _grams is not None:
+    en_tokens = _grams.en_tokens  # text.en_tokens, compiled
+
+
+def grams(zh_n: int, neg: bool, en_negators: Iterable[str]):
+    """The n-gram enumeration of features.ngrams for these model settings (None without the kernel)."""
+    return _grams.Grams(zh_n, neg, sorted(en_negators)) if _grams is not None else None
+
+
+def table(weights: dict[str, tuple[float, ...]], bias: list[float], scale: int):
+    """The model's weight rows by 64-bit key of their feature, in fixed point (None without the kernel)."""
+    if _grams is None:
+        return None
+    keys = array("Q", map(_grams.key, weights))
+    rows = array("i", [round(float(v) * scale) for row in weights.values() for v in row])
+    return _grams.Table(keys.tobytes(), rows.tobytes(), len(bias), bias)
+
+
+def pair_starts(pairs: Iterable[str]) -> Callable[[str], list[int]]:
+    """A function giving the offsets in a text where one of `pairs` (two-character strings) starts."""
+    if _grams is not None:
+        return _grams.Pairs(sorted(set(pairs))).starts
+    has = frozenset(pairs).__contains__
+    return lambda t: list(compress(range(len(t) - 1), map(has, map(add, t, t[1:]))))

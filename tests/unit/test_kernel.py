@@ -1,0 +1,75 @@
+"""The compiled kernel (engine/_grams.c) gives exactly what the pure-Python path gives.
+
+The Python path is the reference; the kernel is only faster. A call classified with or without it
+must get the same type, flags, agencies, confidence and reasons.
+"""
+
+import json
+import os
+import struct
+import subprocess
+import sys
+
+import pytest
+
+from services.classifier.data.splits import load_corpus
+from services.classifier.engine import kernel
+from services.classifier.engine.features import extract
+from services.classifier.engine.text import py_en_tokens
+
+EDGE_TEXTS = ["", "'", "'''", "don't stop, it's 3am!", "a'1 b2c", "١٢٣ abc ٤٥", "no", "x", "不", "没有,没有人受伤 no one hurt",
+              "No. 5 bldg: nobody's hurt; didn't hit anyone, not even the car?", "楼上漏水 天花板滴水 敲门没人",
+              "someone smashed the intercom", "kids glued the lock", "ｎｏ ｏｎｅ ｈｕｒｔ", "🔥🔥 fire 着火了 🔥",
+              "  ", "120", "没人受伤，就是车砸坏了", "ﾃｽﾄ no dent no dent no dent", "a" * 600, "没" * 400]
+
+needs_kernel = pytest.mark.skipif(not kernel.AVAILABLE, reason="the C kernel is not built here")
+
+
+@pytest.fixture(scope="module")
+def texts() -> list[str]:
+    corpus = [r["text"] for r in load_corpus()]
+    return corpus[::9] + EDGE_TEXTS
+
+
+def test_kernel_is_built():
+    if os.environ.get("CALLROUTE_PURE_PYTHON"):
+        pytest.skip("CALLROUTE_PURE_PYTHON is set")
+    assert kernel.AVAILABLE, ("the classifier's C kernel did not build (pip install -e . needs gcc and the Python "
+                              "headers); the classifier still works, on its slower pure-Python path")
+
+
+@needs_kernel
+def test_kernel_finds_the_same_ngrams_and_logits(engine, texts):
+    model = engine.model
+    for text in texts:
+        fast = engine.features(text)
+        slow = extract(engine.lexicon, text, model.zh_ngram, model.neg_grams)  # no kernel: strings
+        assert fast.keys is not None and slow.keys is None
+        keys = struct.unpack(f"<{len(fast.keys) // 8}Q", fast.keys)
+        assert len(set(keys)) == len(keys), text
+        assert set(keys) == {kernel._grams.key(g) for g in slow.grams}, text
+        assert fast.n_grams == slow.n_grams
+        assert model.logits(fast) == model.logits(slow), text  # bit-identical, not just close
+
+
+@needs_kernel
+def test_kernel_pairs_and_tokens_match_python(engine, texts):
+    pairs = ["漏水", "没人", "ab", "o ", "ни"]
+    fast = kernel.pair_starts(pairs)
+    table = frozenset(pairs)
+    for text in texts + ["漏水漏水", "ab ab", "никто"]:
+        assert fast(text) == [i for i in range(len(text) - 1) if text[i:i + 2] in table]
+        assert kernel.en_tokens(text) == py_en_tokens(text), text
+
+
+def test_classification_is_the_same_with_and_without_the_kernel(engine, policy, texts):
+    sample = texts[::40]
+    here = [engine.classify(t, policy).model_dump(mode="json") for t in sample]
+    code = ("import json,sys\nfrom services.classifier.engine import load_engine, kernel\n"
+            "from schemas.policy import load_policy\nassert not kernel.AVAILABLE\n"
+            "e, p = load_engine(), load_policy()\n"
+            "print(json.dumps([e.classify(t, p).model_dump(mode='json') for t in json.load(sys.stdin)]))")
+    env = dict(os.environ, CALLROUTE_PURE_PYTHON="1")
+    out = subprocess.run([sys.executable, "-c", code], input=json.dumps(sample), capture_output=True, text=True,
+                         env=env, check=True, timeout=120)
+    assert json.loads(out.stdout) == here

@@ -53,6 +53,19 @@ def test_kernel_finds_the_same_ngrams_and_logits(engine, texts):
 
 
 @needs_kernel
+@pytest.mark.parametrize("zh_n,neg", [(1, False), (2, False), (3, True), (4, True)])
+def test_kernel_ngrams_for_other_model_settings(texts, zh_n, neg):
+    from services.classifier.engine.features import EN_NEGATORS, ngrams, zh_neg_grams
+    grams = kernel.grams(zh_n, neg, EN_NEGATORS)
+    for text in texts[::20]:
+        latin = any("a" <= c <= "z" or "0" <= c <= "9" for c in text)
+        extra = zh_neg_grams(text) if neg and not text.isascii() else ()
+        keys = grams.keys(text, latin, extra)
+        expect = {kernel._grams.key(g) for g in ngrams(text, zh_n, latin, neg)}
+        assert set(struct.unpack(f"<{len(keys) // 8}Q", keys)) == expect, text
+
+
+@needs_kernel
 def test_kernel_pairs_and_tokens_match_python(engine, texts):
     pairs = ["漏水", "没人", "ab", "o ", "ни"]
     fast = kernel.pair_starts(pairs)

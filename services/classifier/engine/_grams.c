@@ -174,7 +174,7 @@ static PyObject *Grams_keys(GramsObject *self, PyObject *args) {
         for (Py_ssize_t i = 0; i < n; i++) {
             uint64_t h = feed(FNV_OFFSET, PyUnicode_READ(kind, data, i));
             set_add(&set, finish(h));
-            for (int k = 1; k < self->zh_n && i + k < n; k++) {
+            for (int k = 1; k < self->zh_n && k < 3 && i + k < n; k++) {  /* as ngrams(): at most 3 */
                 h = feed(h, PyUnicode_READ(kind, data, i + k));
                 set_add(&set, finish(h));
             }

@@ -41,7 +41,7 @@ class CallFeatures:
     @property
     def grams(self) -> set[str]:
         if self._grams is None:
-            self._grams = ngrams(self.text, self.zh_n, None, self.latin, self.neg)
+            self._grams = ngrams(self.text, self.zh_n, self.latin, self.neg)
         return self._grams
 
     @property
@@ -49,13 +49,11 @@ class CallFeatures:
         return len(self.keys) >> 3 if self.keys is not None else len(self.grams)
 
 
-def ngrams(t: str, zh_n: int = DEFAULT_ZH_NGRAM, bigrams: list[str] | None = None,
-           latin: bool | None = None, neg: bool = False) -> set[str]:
+def ngrams(t: str, zh_n: int = DEFAULT_ZH_NGRAM, latin: bool | None = None, neg: bool = False) -> set[str]:
     """Character 1..zh_n-grams of a text that is not pure ASCII, English words and word pairs.
 
-    Character n-grams run over the whole text (punctuation included: rare ones fall below the
-    training vocabulary's document-frequency floor), so that they can reuse the bigrams the
-    lexicon scan already built. With `neg` (a setting of the model file, `features.neg_grams`),
+    Character n-grams (up to three characters) run over the whole text, punctuation included:
+    rare ones fall below the training vocabulary's document-frequency floor. With `neg` (a setting of the model file, `features.neg_grams`),
     the n-grams just after a negator are added once more, marked "~".
     """
     if t.isascii():
@@ -63,8 +61,7 @@ def ngrams(t: str, zh_n: int = DEFAULT_ZH_NGRAM, bigrams: list[str] | None = Non
     else:
         grams = set(t)
         if zh_n >= 2:
-            if bigrams is None:
-                bigrams = list(map(add, t, t[1:]))
+            bigrams = list(map(add, t, t[1:]))
             grams.update(bigrams)
             if zh_n >= 3:
                 grams.update(map(add, bigrams, t[2:]))
@@ -110,5 +107,5 @@ def extract(lexicon: Lexicon, text: str, zh_n: int = DEFAULT_ZH_NGRAM, neg: bool
     if kernel is not None:
         feats.keys = kernel.keys(norm, scan.latin, zh_neg_grams(norm) if neg and not norm.isascii() else ())
     else:
-        feats._grams = ngrams(norm, zh_n, None, scan.latin, neg)
+        feats._grams = ngrams(norm, zh_n, scan.latin, neg)
     return feats

@@ -49,7 +49,11 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_gen31a.jsonl", "corpus_gen31b.jsonl", "corpus_gen31c.jsonl", "corpus_gen31d.jsonl", "corpus_gen31e.jsonl", "corpus_gen31f.jsonl",
                 "corpus_gen32a.jsonl", "corpus_gen32b.jsonl", "corpus_gen32c.jsonl", "corpus_gen32d.jsonl", "corpus_gen32e.jsonl", "corpus_gen32f.jsonl",
                 "corpus_gen33a.jsonl", "corpus_gen33b.jsonl", "corpus_gen33c.jsonl", "corpus_gen33d.jsonl", "corpus_gen33e.jsonl", "corpus_gen33f.jsonl",
-                "corpus_gen34a.jsonl", "corpus_gen34b.jsonl", "corpus_gen34c.jsonl", "corpus_gen34d.jsonl", "corpus_gen34e.jsonl", "corpus_gen34f.jsonl")
+                "corpus_gen34a.jsonl", "corpus_gen34b.jsonl", "corpus_gen34c.jsonl", "corpus_gen34d.jsonl", "corpus_gen34e.jsonl", "corpus_gen34f.jsonl",
+                "corpus_gen35a.jsonl", "corpus_gen35b.jsonl", "corpus_gen35c.jsonl", "corpus_gen35d.jsonl", "corpus_gen35e.jsonl", "corpus_gen35f.jsonl",
+                "corpus_gen36a.jsonl", "corpus_gen36b.jsonl", "corpus_gen36c.jsonl", "corpus_gen36d.jsonl", "corpus_gen36e.jsonl", "corpus_gen36f.jsonl",
+                "corpus_gen37a.jsonl", "corpus_gen37b.jsonl", "corpus_gen37c.jsonl", "corpus_gen37d.jsonl", "corpus_gen37e.jsonl", "corpus_gen37f.jsonl",
+                "corpus_gen38a.jsonl", "corpus_gen38b.jsonl", "corpus_gen38c.jsonl", "corpus_gen38d.jsonl", "corpus_gen38e.jsonl", "corpus_gen38f.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

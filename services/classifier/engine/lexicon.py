@@ -2,9 +2,10 @@
 
 One pass over a call's character pairs finds every candidate position: misleading phrases to
 mask and Chinese cues are indexed by their first two characters, so a position costs one C-level
-set test (kernel.pair_starts), and only the few candidate positions run Python code. Single-character cues go through a set; English cues and
-English misleading phrases work on words. Every match gets a status from the negation scope:
-asserted ("pos"), denied ("neg") or only possible ("unc").
+set test (kernel.pair_starts), and only the few candidate positions run Python code.
+Single-character cues go through a set; English cues and English misleading phrases work on
+words. Every match gets a status from the negation scope: asserted ("pos"), denied ("neg") or
+only possible ("unc").
 """
 
 import re

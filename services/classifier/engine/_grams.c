@@ -9,7 +9,8 @@
  * Grams(zh_n, neg, en_neg)    the n-gram enumeration of features.ngrams():
  *   .keys(text, latin, extra) -> bytes: the distinct keys of the text's n-grams, plus `extra`
  *                             (the Chinese negated grams, found in Python by a regex)
- * Table(keys, rows, width, bias)  the model's weight rows (int32, fixed point 2^-16) by key
+ * Table(keys, rows, width, bias)  the model's weight rows by key: float64 in, kept as int32 in
+ *                             fixed point 2^-16 (rounded half-even, as Python's round())
  *   .logits(keys, cues)       -> list of floats: exactly model.LinearModel's fixed-point formula
  * Pairs(pairs)                a set of two-character strings
  *   .starts(text)             -> list of the offsets i where text[i:i+2] is in the set
@@ -261,8 +262,8 @@ static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
     int rc = -1;
     Py_ssize_t n = keys.len / (Py_ssize_t)sizeof(uint64_t);
     PyObject *bseq = NULL;
-    if (width <= 0 || rows.len != n * width * (Py_ssize_t)sizeof(int32_t)) {
-        PyErr_SetString(PyExc_ValueError, "rows must hold width int32 values per key");
+    if (width <= 0 || rows.len != n * width * (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "rows must hold width float64 values per key");
         goto out;
     }
     bseq = PySequence_Fast(bias, "bias must be a sequence of float");
@@ -275,10 +276,18 @@ static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
     while (cap < 2 * (size_t)n) cap <<= 1;
     PyMem_Free(self->slot); PyMem_Free(self->rows); PyMem_Free(self->bias);
     self->slot = PyMem_Calloc(cap, sizeof(Slot));
-    self->rows = PyMem_Malloc(rows.len ? rows.len : 1);
+    self->rows = PyMem_Malloc(n * width * sizeof(int32_t) + 1);
     self->bias = PyMem_Malloc(width * sizeof(double));
     if (!self->slot || !self->rows || !self->bias) { PyErr_NoMemory(); goto out; }
-    memcpy(self->rows, rows.buf, rows.len);
+    const double *w = rows.buf;
+    for (Py_ssize_t j = 0; j < n * width; j++) {
+        double v = nearbyint(w[j] * SCALE);  /* round(float(v) * 2^16) */
+        if (!(v >= INT32_MIN && v <= INT32_MAX)) {
+            PyErr_SetString(PyExc_OverflowError, "a weight is too large for the fixed point");
+            goto out;
+        }
+        self->rows[j] = (int32_t)v;
+    }
     for (int k = 0; k < width; k++) {
         self->bias[k] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(bseq, k));
         if (PyErr_Occurred()) goto out;

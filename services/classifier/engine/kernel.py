@@ -10,7 +10,7 @@ path it measured.
 import os
 from array import array
 from collections.abc import Callable, Iterable
-from itertools import compress
+from itertools import chain, compress
 from operator import add
 
 try:
@@ -34,8 +34,10 @@ def table(weights: dict[str, tuple[float, ...]], bias: list[float], scale: int):
     """The model's weight rows by 64-bit key of their feature, in fixed point (None without the kernel)."""
     if _grams is None:
         return None
+    if scale != 1 << 16:
+        raise ValueError("the kernel's fixed point is 2^16")
     keys = array("Q", map(_grams.key, weights))
-    rows = array("i", [round(float(v) * scale) for row in weights.values() for v in row])
+    rows = array("d", chain.from_iterable(weights.values()))  # the kernel rounds them to fixed point
     return _grams.Table(keys.tobytes(), rows.tobytes(), len(bias), bias)
 
 

@@ -86,3 +86,26 @@ def test_classification_is_the_same_with_and_without_the_kernel(engine, policy, 
     out = subprocess.run([sys.executable, "-c", code], input=json.dumps(sample), capture_output=True, text=True,
                          env=env, check=True, timeout=120)
     assert json.loads(out.stdout) == here
+
+
+@needs_kernel
+def test_kernel_matches_python_on_random_text():
+    """Random strings of the characters that matter to the tokeniser and the n-grams (apostrophes,
+    clause marks, digits of other scripts, full-width digits, a lone surrogate, NUL, emoji)."""
+    import random
+
+    from services.classifier.engine.features import EN_NEGATORS, ngrams, zh_neg_grams
+    rng = random.Random(7)
+    alphabet = list("abcdefghijklmnopqrstuvwxyz0123456789 '.,;:!?-_\n\t没有人受伤不别差点漏水着火") + [
+        "\u0663", "\uff11", "\ud800", "\U0001F525", "\u00e9", "\u0000", "no ", "didn't ", "not "]
+    pairs = ["没人", "受伤", "a'", "no", "\ud800a", "\U0001F525火"]
+    starts, table = kernel.pair_starts(pairs), frozenset(pairs)
+    grams = kernel.grams(2, True, EN_NEGATORS)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120)))
+        assert kernel.en_tokens(text) == py_en_tokens(text), repr(text)
+        assert starts(text) == [i for i in range(len(text) - 1) if text[i:i + 2] in table], repr(text)
+        latin = rng.random() < 0.8
+        keys = grams.keys(text, latin, zh_neg_grams(text) if not text.isascii() else ())
+        expect = {kernel._grams.key(g) for g in ngrams(text, 2, latin, True)}
+        assert set(struct.unpack(f"<{len(keys) // 8}Q", keys)) == expect, repr(text)

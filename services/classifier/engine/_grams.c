@@ -112,25 +112,47 @@ static int Grams_init(GramsObject *self, PyObject *args, PyObject *kwds) {
     return 0;
 }
 
-static inline int is_letter(Py_UCS4 c) { return c >= 'a' && c <= 'z'; }
+static inline int is_clause_mark(Py_UCS4 c) {
+    return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?';
+}
 
-/* The words of text.replace("'", "") as re.findall(r"[a-z]+|\d+") finds them: start and end
- * offsets in the text (apostrophes inside a word are skipped when it is hashed). */
-static Py_ssize_t find_words(int kind, const void *data, Py_ssize_t n, Py_ssize_t *start, Py_ssize_t *end) {
-    Py_ssize_t count = 0;
-    int run = 0;  /* 0 none, 1 letters, 2 digits */
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c == '\'') continue;
-        int cls = is_letter(c) ? 1 : (Py_UNICODE_ISDECIMAL(c) ? 2 : 0);
-        if (cls != run) {
-            if (run) count++;
-            if (cls) start[count] = i;
-            run = cls;
+enum { NONE, LETTERS, DIGITS, MARK };
+
+static inline int char_class(Py_UCS4 c) {
+    if (c >= 'a' && c <= 'z') return LETTERS;
+    if (Py_UNICODE_ISDECIMAL(c)) return DIGITS;
+    return is_clause_mark(c) ? MARK : NONE;
+}
+
+/* The next token of text.replace("'", "") from offset *i on, as re.findall(r"[a-z]+|\d+|[.,;:!?]")
+ * finds it (text.en_tokens): its class (NONE at the end) and its offsets in the text. A word runs
+ * across apostrophes, as if they were not there; whoever reads it skips them. */
+static int next_token(int kind, const void *data, Py_ssize_t n, Py_ssize_t *i, Py_ssize_t *start, Py_ssize_t *end) {
+    for (; *i < n; (*i)++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, *i);
+        int cls = c == '\'' ? NONE : char_class(c);
+        if (cls == NONE) continue;
+        *start = *i;
+        *end = ++(*i);
+        if (cls == MARK) return MARK;
+        for (; *i < n; (*i)++) {
+            c = PyUnicode_READ(kind, data, *i);
+            if (c == '\'') continue;
+            if (char_class(c) != cls) break;
+            *end = *i + 1;
         }
-        if (cls) end[count] = i + 1;
+        return cls;
     }
-    if (run) count++;
+    return NONE;
+}
+
+/* The words (letters or digits) of the text, as start and end offsets. */
+static Py_ssize_t find_words(int kind, const void *data, Py_ssize_t n, Py_ssize_t *start, Py_ssize_t *end) {
+    Py_ssize_t count = 0, i = 0;
+    int cls;
+    while ((cls = next_token(kind, data, n, &i, &start[count], &end[count])) != NONE) {
+        if (cls != MARK) count++;
+    }
     return count;
 }
 
@@ -479,18 +501,6 @@ static PyTypeObject PairsType = {
 
 /* ---- en_tokens ---- */
 
-static inline int is_clause_mark(Py_UCS4 c) {
-    return c == '.' || c == ',' || c == ';' || c == ':' || c == '!' || c == '?';
-}
-
-static int append_token(PyObject *out, const Py_UCS4 *buf, Py_ssize_t len) {
-    PyObject *tok = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, len);
-    if (!tok) return -1;
-    int rc = PyList_Append(out, tok);
-    Py_DECREF(tok);
-    return rc;
-}
-
 static PyObject *py_en_tokens(PyObject *self, PyObject *text) {
     if (!PyUnicode_Check(text)) { PyErr_SetString(PyExc_TypeError, "text must be a str"); return NULL; }
     int kind = PyUnicode_KIND(text);
@@ -500,26 +510,23 @@ static PyObject *py_en_tokens(PyObject *self, PyObject *text) {
     Py_UCS4 *buf = n <= 256 ? stack : PyMem_Malloc(n * sizeof(Py_UCS4));
     PyObject *out = PyList_New(0);
     if (!buf || !out) { Py_XDECREF(out); if (buf && buf != stack) PyMem_Free(buf); return PyErr_NoMemory(); }
-    Py_ssize_t len = 0;
-    int run = 0;  /* 0 none, 1 letters, 2 digits */
-    for (Py_ssize_t i = 0; i <= n; i++) {
-        Py_UCS4 c = i < n ? PyUnicode_READ(kind, data, i) : 0;
-        if (i < n && c == '\'') continue;
-        int cls = i == n ? 0 : is_letter(c) ? 1 : (Py_UNICODE_ISDECIMAL(c) ? 2 : 0);
-        if (run && cls != run) {
-            if (append_token(out, buf, len) < 0) goto fail;
-            len = 0;
+    Py_ssize_t i = 0, start, end;
+    while (next_token(kind, data, n, &i, &start, &end) != NONE) {
+        Py_ssize_t len = 0;
+        for (Py_ssize_t j = start; j < end; j++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, j);
+            if (c != '\'') buf[len++] = c;
         }
-        run = cls;
-        if (cls) buf[len++] = c;
-        else if (i < n && is_clause_mark(c) && append_token(out, &c, 1) < 0) goto fail;
+        PyObject *tok = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, len);
+        if (!tok || PyList_Append(out, tok) < 0) {
+            Py_XDECREF(tok);
+            Py_CLEAR(out);
+            break;
+        }
+        Py_DECREF(tok);
     }
     if (buf != stack) PyMem_Free(buf);
     return out;
-fail:
-    if (buf != stack) PyMem_Free(buf);
-    Py_DECREF(out);
-    return NULL;
 }
 
 static PyMethodDef module_methods[] = {

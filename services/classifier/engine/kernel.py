@@ -30,12 +30,11 @@ def grams(zh_n: int, neg: bool, en_negators: Iterable[str]):
     return _grams.Grams(zh_n, neg, sorted(en_negators)) if _grams is not None else None
 
 
-def table(weights: dict[str, tuple[float, ...]], bias: list[float], scale: int):
-    """The model's weight rows by 64-bit key of their feature, in fixed point (None without the kernel)."""
+def table(weights: dict[str, tuple[float, ...]], bias: list[float]):
+    """The model's weight rows by 64-bit key of their feature, in the fixed point of model.py
+    (2^-16; None without the kernel)."""
     if _grams is None:
         return None
-    if scale != 1 << 16:
-        raise ValueError("the kernel's fixed point is 2^16")
     keys = array("Q", map(_grams.key, weights))
     rows = array("d", chain.from_iterable(weights.values()))  # the kernel rounds them to fixed point
     return _grams.Table(keys.tobytes(), rows.tobytes(), len(bias), bias)

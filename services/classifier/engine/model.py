@@ -22,7 +22,7 @@ from services.classifier.engine.net import SafetyNet
 # Gzip-compressed JSON (about a third of the plain text's size); a plain .json file loads too.
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "model-clf.json.gz"
 
-_SCALE = 1 << 16          # fixed point of one weight
+_SCALE = 1 << 16          # fixed point of one weight (engine/_grams.c uses the same)
 _OFFSET = 1 << 36         # added to every weight so that fields never go negative
 _FIELD = 64               # bits per packed field
 _Q = 1024                 # fixed point of sqrt(number of n-grams)
@@ -51,7 +51,7 @@ class LinearModel:
         self.weights: dict[str, tuple[float, ...]] = {k: tuple(v) for k, v in data["weights"].items()}
         self._packed: dict[str, int] | None = None
         # The same rows in the compiled kernel, scored by 64-bit keys (None without the kernel).
-        self.table = kernel.table(self.weights, self.bias, _SCALE)
+        self.table = kernel.table(self.weights, self.bias)
         self.thresholds: dict = data["thresholds"]
         self.trained_on: dict = data.get("trained_on", {})
         self.zh_ngram: int = data.get("features", {}).get("zh_ngram", DEFAULT_ZH_NGRAM)

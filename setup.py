@@ -7,4 +7,4 @@ cannot be compiled, the install goes on and the classifier runs its pure-Python 
 from setuptools import Extension, setup
 
 setup(ext_modules=[Extension("services.classifier.engine._grams", ["services/classifier/engine/_grams.c"],
-                             optional=True, extra_compile_args=["-O2"])])
+                             optional=True, extra_compile_args=["-O2", "-ffp-contract=off"])])

@@ -26,6 +26,7 @@ from services.classifier.data.splits import FLAG_NAMES, load_corpus, split
 from services.classifier.engine.features import extract
 from services.classifier.engine.lexicon import load_lexicon
 from services.classifier.engine.model import MODEL_FILE, write_model
+from services.classifier.train_hidden import export_hidden, fit_hidden, hidden_probs
 from services.classifier.train_net import decided_rows, fit_net
 
 TYPES = [t.value for t in CallType]
@@ -43,6 +44,14 @@ FLAG_BETA = {"injured": 2.0, "violence": 1.5, "deliberate": 1.0, "damage": 1.0, 
 # Diversion: a police_matter reading below this probability, with no word of a crime, weapon or
 # violence, gives way to the next call type (decide.choose_type); the learned net can still add police.
 SAFETY = {"police_type": 0.3}
+# The call type from a one-hidden-layer network on the same features (engine/hidden.py,
+# train_hidden.py); False: from the linear type head alone.
+HIDDEN_LAYER = True
+
+
+def set_hidden(on: bool) -> None:
+    global HIDDEN_LAYER
+    HIDDEN_LAYER = on
 
 
 def featurize(rows, lexicon, zh_n):
@@ -83,7 +92,17 @@ def fit(X, y_type, Y_flags, c, c_flag, weights=None):
             flag_clfs.append(None)
             continue
         flag_clfs.append(LogisticRegression(C=c_flag, max_iter=3000, class_weight="balanced").fit(X, yk, sample_weight=weights))
-    return type_clf, flag_clfs
+    hidden = fit_hidden(X, y_type) if HIDDEN_LAYER else None
+    return type_clf, flag_clfs, hidden
+
+
+def type_probs(type_clf, hidden, X):
+    """The call-type probabilities the engine will use, in TYPES order."""
+    if hidden is not None:
+        return hidden_probs(hidden, X, TYPES)
+    out = np.zeros((X.shape[0], len(TYPES)))
+    out[:, [TYPES.index(t) for t in type_clf.classes_]] = type_clf.predict_proba(X)
+    return out
 
 
 def flag_probs(flag_clfs, X):
@@ -101,8 +120,8 @@ def out_of_fold(feats, y_type, Y_flags, c, c_flag, folds=5):
         vocab = make_vocab([feats[i] for i in tr])
         Xtr = build_matrix([feats[i] for i in tr], vocab)
         Xte = build_matrix([feats[i] for i in te], vocab)
-        tc, fc = fit(Xtr, y_type[tr], Y_flags[tr], c, c_flag)
-        oof_type[np.ix_(te, [TYPES.index(t) for t in tc.classes_])] = tc.predict_proba(Xte)
+        tc, fc, hc = fit(Xtr, y_type[tr], Y_flags[tr], c, c_flag)
+        oof_type[te] = type_probs(tc, hc, Xte)
         oof[te] = flag_probs(fc, Xte)
     return oof_type, oof
 
@@ -124,7 +143,7 @@ def tune_thresholds(oof, Y_flags):
     return out
 
 
-def export(vocab, type_clf, flag_clfs, thresholds, net, n_train, zh_n) -> dict:
+def export(vocab, type_clf, flag_clfs, hidden, thresholds, net, n_train, zh_n) -> dict:
     classes = list(type_clf.classes_)
     tw = np.zeros((len(vocab), len(TYPES)))
     tb = np.zeros(len(TYPES))
@@ -141,12 +160,16 @@ def export(vocab, type_clf, flag_clfs, thresholds, net, n_train, zh_n) -> dict:
             fw[:, k] = m.coef_[0]
             fb[k] = m.intercept_[0]
     W = np.hstack([tw, fw])
-    weights = {}
+    H = hidden.coefs_[0] if hidden is not None else None
+    weights, hidden_rows = {}, []
     for name, j in vocab.items():
-        row = W[j] * (CUE_VALUE if name[:1].isupper() else 1.0)  # cue names are upper-case, n-grams never
-        if np.abs(row).max() >= 5e-3:
+        scale = CUE_VALUE if name[:1].isupper() else 1.0  # cue names are upper-case, n-grams never
+        row = W[j] * scale
+        if np.abs(row).max() >= 5e-3 or (H is not None and np.abs(H[j]).max() >= 2 ** -16):
             weights[name] = [round(float(v), 3) for v in row]
-    return {
+            if H is not None:
+                hidden_rows.append(H[j] * scale)
+    model = {
         "format": 1,
         "types": TYPES,
         "flags": list(FLAG_NAMES),
@@ -157,6 +180,9 @@ def export(vocab, type_clf, flag_clfs, thresholds, net, n_train, zh_n) -> dict:
         "bias": [round(float(v), 4) for v in np.concatenate([tb, fb])],
         "weights": weights,
     }
+    if hidden is not None:
+        model["hidden"] = export_hidden(hidden, np.array(hidden_rows), TYPES)
+    return model
 
 
 def train_model(rows, lexicon, c, c_flag, zh_n, feats=None, tune_folds=5) -> dict:
@@ -171,8 +197,8 @@ def train_model(rows, lexicon, c, c_flag, zh_n, feats=None, tune_folds=5) -> dic
     net = fit_net(decided, TYPES)
     vocab = make_vocab(feats)
     weights = np.array([SOURCE_WEIGHT.get(str(r["id"]).rsplit("-", 1)[0], 1.0) for r in rows])
-    type_clf, flag_clfs = fit(build_matrix(feats, vocab), y_type, Y_flags, c, c_flag, weights)
-    return export(vocab, type_clf, flag_clfs, thresholds, net, len(rows), zh_n)
+    type_clf, flag_clfs, hidden = fit(build_matrix(feats, vocab), y_type, Y_flags, c, c_flag, weights)
+    return export(vocab, type_clf, flag_clfs, hidden, thresholds, net, len(rows), zh_n)
 
 
 def cross_validate(rows, lexicon, args, out=sys.stdout) -> list[dict]:
@@ -200,8 +226,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--zh-ngram", type=int, default=2, help="longest Chinese character n-gram")
     ap.add_argument("--cv", type=int, default=0, help="k-fold cross-validation on the training split only")
     ap.add_argument("--misses", default=None, help="with --cv: write the out-of-fold errors here")
+    ap.add_argument("--hidden", action=argparse.BooleanOptionalAction, default=HIDDEN_LAYER,
+                    help="call type from the hidden layer (default) or from the linear head alone")
     ap.add_argument("--out", default=str(MODEL_FILE))
     args = ap.parse_args(argv)
+    set_hidden(args.hidden)
     args.c_flag = args.c_flag or args.c
     train, heldout = split(load_corpus())
     lexicon = load_lexicon()

@@ -50,6 +50,9 @@ def test_kernel_finds_the_same_ngrams_and_logits(engine, texts):
         assert set(keys) == {kernel._grams.key(g) for g in slow.grams}, text
         assert fast.n_grams == slow.n_grams
         assert model.logits(fast) == model.logits(slow), text  # bit-identical, not just close
+        if model.hidden is not None:
+            assert model.hidden.rows.sums(fast) == model.hidden.rows.sums(slow), text
+        assert model.predict(fast) == model.predict(slow), text
 
 
 @needs_kernel

@@ -1,7 +1,7 @@
 /* The classifier's hot loop in C: a call's n-grams as 64-bit keys, and the linear model's sums.
  *
  * Optional: engine/kernel.py uses it when it was built, and the pure-Python path of features.py
- * and model.py otherwise. Both give the same features and bit-identical logits
+ * and rows.py otherwise. Both give the same features and bit-identical logits
  * (tests/unit/test_kernel.py checks this on the corpus); the Python path is the reference.
  *
  * key(s)                      the 64-bit key of a gram string: FNV-1a over its code points,
@@ -9,9 +9,9 @@
  * Grams(zh_n, neg, en_neg)    the n-gram enumeration of features.ngrams():
  *   .keys(text, latin, extra) -> bytes: the distinct keys of the text's n-grams, plus `extra`
  *                             (the Chinese negated grams, found in Python by a regex)
- * Table(keys, rows, width, bias)  the model's weight rows by key: float64 in, kept as int32 in
+ * Table(keys, rows, width, bias)  weight rows by key (linear heads or hidden layer): float64 in, kept as int32 in
  *                             fixed point 2^-16 (rounded half-even, as Python's round())
- *   .logits(keys, cues)       -> list of floats: exactly model.LinearModel's fixed-point formula
+ *   .logits(keys, cues)       -> list of floats: exactly rows.Rows.sums' fixed-point formula
  * Pairs(pairs)                a set of two-character strings
  *   .starts(text)             -> list of the offsets i where text[i:i+2] is in the set
  * en_tokens(text)             text.en_tokens(): re.findall(r"[a-z]+|\d+|[.,;:!?]") on the text
@@ -25,8 +25,11 @@
 
 #define FNV_OFFSET 14695981039346656037ULL
 #define FNV_PRIME 1099511628211ULL
-#define SCALE 65536          /* model._SCALE */
-#define QSCALE 1024          /* model._Q */
+#define SCALE 65536          /* rows._SCALE */
+#define QSCALE 1024          /* rows._Q */
+#define MAX_WIDTH 128        /* outputs per row: the linear heads, or the hidden layer */
+#define RELU_MAX 32767.0     /* hidden.RELU_MAX: keeps the integer output product in int64 */
+#define OUT_DIV (1.0 / 4294967296.0)  /* 2^-32: hidden unit and output weight, both 2^-16 */
 
 static inline uint64_t feed(uint64_t h, Py_UCS4 c) { return (h ^ (uint64_t)c) * FNV_PRIME; }
 
@@ -266,12 +269,17 @@ typedef struct {
     int32_t *rows;
     double *bias;
     int width;
+    int64_t *out;        /* optional output layer: width x n_out, fixed point 2^-16 (rows.Rows) */
+    double *out_bias;
+    int n_out;
 } TableObject;
 
 static void Table_dealloc(TableObject *self) {
     PyMem_Free(self->slot);
     PyMem_Free(self->rows);
     PyMem_Free(self->bias);
+    PyMem_Free(self->out);
+    PyMem_Free(self->out_bias);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -284,8 +292,8 @@ static int Table_init(TableObject *self, PyObject *args, PyObject *kwds) {
     int rc = -1;
     Py_ssize_t n = keys.len / (Py_ssize_t)sizeof(uint64_t);
     PyObject *bseq = NULL;
-    if (width <= 0 || rows.len != n * width * (Py_ssize_t)sizeof(double)) {
-        PyErr_SetString(PyExc_ValueError, "rows must hold width float64 values per key");
+    if (width <= 0 || width > MAX_WIDTH || rows.len != n * width * (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "rows must hold width (at most 128) float64 values per key");
         goto out;
     }
     bseq = PySequence_Fast(bias, "bias must be a sequence of float");
@@ -347,54 +355,122 @@ static inline const int32_t *table_row(TableObject *t, uint64_t k) {
     return NULL;
 }
 
-static PyObject *Table_logits(TableObject *self, PyObject *args) {
-    Py_buffer keys;
-    PyObject *cues;
-    if (!PyArg_ParseTuple(args, "y*O", &keys, &cues)) return NULL;
+/* The row sums of a call: rows.Rows.sums' fixed-point formula, into z[0..width). 0 or -1 (error). */
+static int table_sums(TableObject *self, Py_buffer *keys, PyObject *cues, double *z) {
     int w = self->width;
-    int64_t gsum[64] = {0}, csum[64] = {0};
-    PyObject *result = NULL, *it = NULL, *cue;
-    if (w > 64) { PyErr_SetString(PyExc_ValueError, "at most 64 outputs"); goto out; }
-    Py_ssize_t n = keys.len / (Py_ssize_t)sizeof(uint64_t);
-    const uint64_t *kk = keys.buf;
+    int64_t gsum[MAX_WIDTH] = {0}, csum[MAX_WIDTH] = {0};
+    PyObject *it = NULL, *cue;
+    Py_ssize_t n = keys->len / (Py_ssize_t)sizeof(uint64_t);
+    const uint64_t *kk = keys->buf;
     for (Py_ssize_t j = 0; j < n; j++) {
         const int32_t *row = table_row(self, kk[j]);
         if (row) for (int k = 0; k < w; k++) gsum[k] += row[k];
     }
     it = PyObject_GetIter(cues);
-    if (!it) goto out;
+    if (!it) return -1;
     while ((cue = PyIter_Next(it))) {
         uint64_t k;
         int bad = str_key(cue, &k);
         Py_DECREF(cue);
-        if (bad < 0) goto out;
+        if (bad < 0) { Py_DECREF(it); return -1; }
         const int32_t *row = table_row(self, k);
         if (row) for (int m = 0; m < w; m++) csum[m] += row[m];
     }
-    if (PyErr_Occurred()) goto out;
-    /* model.LinearModel.logits: grams weigh 1/sqrt(n), in fixed point q = round(1024 sqrt(n)) */
-    result = PyList_New(w);
-    if (!result) goto out;
+    Py_DECREF(it);
+    if (PyErr_Occurred()) return -1;
+    /* grams weigh 1/sqrt(n), in fixed point q = round(1024 sqrt(n)) */
     if (n) {
         int64_t q = (int64_t)nearbyint(QSCALE * sqrt((double)n));
         double div = 1.0 / (double)((int64_t)SCALE * q);
-        for (int k = 0; k < w; k++) {
-            int64_t total = gsum[k] * QSCALE + csum[k] * q;
-            PyList_SET_ITEM(result, k, PyFloat_FromDouble(self->bias[k] + (double)total * div));
-        }
+        for (int k = 0; k < w; k++) z[k] = self->bias[k] + (double)(gsum[k] * QSCALE + csum[k] * q) * div;
     } else {
         double div = 1.0 / (double)SCALE;
-        for (int k = 0; k < w; k++)
-            PyList_SET_ITEM(result, k, PyFloat_FromDouble(self->bias[k] + (double)csum[k] * div));
+        for (int k = 0; k < w; k++) z[k] = self->bias[k] + (double)csum[k] * div;
     }
-out:
-    Py_XDECREF(it);
+    return 0;
+}
+
+static PyObject *float_list(const double *v, int n) {
+    PyObject *result = PyList_New(n);
+    if (!result) return NULL;
+    for (int k = 0; k < n; k++) {
+        PyObject *f = PyFloat_FromDouble(v[k]);
+        if (!f) { Py_DECREF(result); return NULL; }
+        PyList_SET_ITEM(result, k, f);
+    }
+    return result;
+}
+
+static PyObject *Table_logits(TableObject *self, PyObject *args) {
+    Py_buffer keys;
+    PyObject *cues, *result = NULL;
+    double z[MAX_WIDTH];
+    if (!PyArg_ParseTuple(args, "y*O", &keys, &cues)) return NULL;
+    if (table_sums(self, &keys, cues, z) == 0) result = float_list(z, self->width);
     PyBuffer_Release(&keys);
+    return result;
+}
+
+/* hidden.HiddenLayer.logits: relu of the row sums in fixed point 2^-16 (clamped at RELU_MAX),
+ * an exact integer product with the output layer, then out_bias + product * 2^-32. */
+static PyObject *Table_outputs(TableObject *self, PyObject *args) {
+    Py_buffer keys;
+    PyObject *cues, *result = NULL;
+    double z[MAX_WIDTH], o[MAX_WIDTH];
+    if (!PyArg_ParseTuple(args, "y*O", &keys, &cues)) return NULL;
+    if (!self->out) {
+        PyErr_SetString(PyExc_ValueError, "this table has no output layer");
+        goto out;
+    }
+    if (table_sums(self, &keys, cues, z) < 0) goto out;
+    int64_t acc[MAX_WIDTH] = {0};
+    for (int i = 0; i < self->width; i++) {
+        if (!(z[i] > 0.0)) continue;
+        double v = z[i] < RELU_MAX ? z[i] : RELU_MAX;
+        int64_t h = (int64_t)nearbyint(v * SCALE);
+        const int64_t *wrow = self->out + (size_t)i * self->n_out;
+        for (int j = 0; j < self->n_out; j++) acc[j] += h * wrow[j];
+    }
+    for (int j = 0; j < self->n_out; j++) o[j] = self->out_bias[j] + (double)acc[j] * OUT_DIV;
+    result = float_list(o, self->n_out);
+out:
+    PyBuffer_Release(&keys);
+    return result;
+}
+
+/* set_output(out, out_bias): out is bytes of int64, width x n_out (row i: hidden unit i) */
+static PyObject *Table_set_output(TableObject *self, PyObject *args) {
+    Py_buffer out;
+    PyObject *bias, *bseq = NULL, *result = NULL;
+    if (!PyArg_ParseTuple(args, "y*O", &out, &bias)) return NULL;
+    bseq = PySequence_Fast(bias, "out_bias must be a sequence of float");
+    if (!bseq) goto done;
+    Py_ssize_t n_out = PySequence_Fast_GET_SIZE(bseq);
+    if (n_out <= 0 || n_out > MAX_WIDTH || out.len != (Py_ssize_t)self->width * n_out * (Py_ssize_t)sizeof(int64_t)) {
+        PyErr_SetString(PyExc_ValueError, "out must hold width x len(out_bias) int64 values");
+        goto done;
+    }
+    int64_t *w = PyMem_Malloc(out.len);
+    double *b = PyMem_Malloc(n_out * sizeof(double));
+    if (!w || !b) { PyMem_Free(w); PyMem_Free(b); PyErr_NoMemory(); goto done; }
+    memcpy(w, out.buf, out.len);
+    for (Py_ssize_t j = 0; j < n_out; j++) {
+        b[j] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(bseq, j));
+        if (PyErr_Occurred()) { PyMem_Free(w); PyMem_Free(b); goto done; }
+    }
+    PyMem_Free(self->out); PyMem_Free(self->out_bias);
+    self->out = w; self->out_bias = b; self->n_out = (int)n_out;
+    result = Py_None; Py_INCREF(result);
+done:
+    Py_XDECREF(bseq);
+    PyBuffer_Release(&out);
     return result;
 }
 
 static PyMethodDef Table_methods[] = {
     {"logits", (PyCFunction)Table_logits, METH_VARARGS, "logits(keys, cues) -> list of float"},
+    {"outputs", (PyCFunction)Table_outputs, METH_VARARGS, "outputs(keys, cues) -> the output layer's list of float"},
+    {"set_output", (PyCFunction)Table_set_output, METH_VARARGS, "set_output(out, out_bias): add an output layer"},
     {NULL}
 };
 

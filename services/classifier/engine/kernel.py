@@ -10,7 +10,7 @@ path it measured.
 import os
 from array import array
 from collections.abc import Callable, Iterable
-from itertools import chain, compress
+from itertools import compress
 from operator import add
 
 try:
@@ -30,14 +30,14 @@ def grams(zh_n: int, neg: bool, en_negators: Iterable[str]):
     return _grams.Grams(zh_n, neg, sorted(en_negators)) if _grams is not None else None
 
 
-def table(weights: dict[str, tuple[float, ...]], bias: list[float]):
-    """The model's weight rows by 64-bit key of their feature, in the fixed point of model.py
-    (2^-16; None without the kernel)."""
+def table(names: list[str], rows: array, bias: list[float]):
+    """Weight rows (`rows`: len(bias) float64 values per name, in the order of `names`) by the
+    64-bit key of their feature, in the fixed point of engine/rows.py (2^-16; None without the
+    kernel)."""
     if _grams is None:
         return None
-    keys = array("Q", map(_grams.key, weights))
-    rows = array("d", chain.from_iterable(weights.values()))  # the kernel rounds them to fixed point
-    return _grams.Table(keys.tobytes(), rows.tobytes(), len(bias), bias)
+    keys = array("Q", map(_grams.key, names))
+    return _grams.Table(keys.tobytes(), rows.tobytes(), len(bias), bias)  # the kernel rounds to fixed point
 
 
 def pair_starts(pairs: Iterable[str]) -> Callable[[str], list[int]]:

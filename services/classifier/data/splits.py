@@ -53,7 +53,10 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_gen35a.jsonl", "corpus_gen35b.jsonl", "corpus_gen35c.jsonl", "corpus_gen35d.jsonl", "corpus_gen35e.jsonl", "corpus_gen35f.jsonl",
                 "corpus_gen36a.jsonl", "corpus_gen36b.jsonl", "corpus_gen36c.jsonl", "corpus_gen36d.jsonl", "corpus_gen36e.jsonl", "corpus_gen36f.jsonl",
                 "corpus_gen37a.jsonl", "corpus_gen37b.jsonl", "corpus_gen37c.jsonl", "corpus_gen37d.jsonl", "corpus_gen37e.jsonl", "corpus_gen37f.jsonl",
-                "corpus_gen38a.jsonl", "corpus_gen38b.jsonl", "corpus_gen38c.jsonl", "corpus_gen38d.jsonl", "corpus_gen38e.jsonl", "corpus_gen38f.jsonl")
+                "corpus_gen38a.jsonl", "corpus_gen38b.jsonl", "corpus_gen38c.jsonl", "corpus_gen38d.jsonl", "corpus_gen38e.jsonl", "corpus_gen38f.jsonl",
+                "corpus_gen39a.jsonl", "corpus_gen39b.jsonl", "corpus_gen39c.jsonl", "corpus_gen39d.jsonl", "corpus_gen39e.jsonl", "corpus_gen39f.jsonl",
+                "corpus_gen40a.jsonl", "corpus_gen40b.jsonl", "corpus_gen40c.jsonl", "corpus_gen40d.jsonl", "corpus_gen40e.jsonl", "corpus_gen40f.jsonl",
+                "corpus_gen41a.jsonl", "corpus_gen41b.jsonl", "corpus_gen41c.jsonl", "corpus_gen41d.jsonl", "corpus_gen41e.jsonl", "corpus_gen41f.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

@@ -362,9 +362,22 @@ static int table_sums(TableObject *self, Py_buffer *keys, PyObject *cues, double
     PyObject *it = NULL, *cue;
     Py_ssize_t n = keys->len / (Py_ssize_t)sizeof(uint64_t);
     const uint64_t *kk = keys->buf;
-    for (Py_ssize_t j = 0; j < n; j++) {
-        const int32_t *row = table_row(self, kk[j]);
-        if (row) for (int k = 0; k < w; k++) gsum[k] += row[k];
+    /* Rows are scattered over a table far larger than the cache: find a batch of them first and
+     * ask for their memory, then add them up, so that the waits overlap instead of queueing. */
+    const int32_t *batch[32];
+    for (Py_ssize_t j0 = 0; j0 < n; j0 += 32) {
+        int m = 0;
+        for (Py_ssize_t j = j0; j < n && j < j0 + 32; j++) {
+            const int32_t *row = table_row(self, kk[j]);
+            if (row) {
+                for (int b = 0; b < w; b += 16) __builtin_prefetch(row + b);
+                batch[m++] = row;
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            const int32_t *row = batch[i];
+            for (int k = 0; k < w; k++) gsum[k] += row[k];
+        }
     }
     it = PyObject_GetIter(cues);
     if (!it) return -1;

@@ -6,7 +6,6 @@ fixed seed, on one thread (the same data gives the same file). Settings chosen o
 of the training split (docs/classifier.md): 64 units reach nearly what 128 do at half the size.
 """
 
-import math
 import warnings
 
 import numpy as np
@@ -37,20 +36,20 @@ def hidden_probs(clf: MLPClassifier, X, types: list[str]) -> np.ndarray:
 
 
 def export_hidden(clf: MLPClassifier, rows: np.ndarray, types: list[str]) -> dict:
-    """The model file's `hidden` section. `rows`: the first layer's rows of the exported features,
-    in the order of the file's `weights` (already scaled as the linear rows are)."""
-    w1, w2 = clf.coefs_
-    top = float(np.abs(rows).max()) or 1.0
-    shift = min(16, int(math.floor(math.log2(32767 / top))))  # 16: the kernel's own fixed point
+    """The model file's `hidden` section (with `rows_bytes`, which write_model puts in a file of
+    its own). `rows`: the first layer's rows of the exported features, in the order of the file's
+    `weights` (already scaled as the linear rows are)."""
+    w2 = clf.coefs_[1]
+    rows_bytes, scales = encode_rows(rows)
     out = np.zeros((w2.shape[0], len(types)))
     out_bias = np.full(len(types), -30.0)
     for ci, t in enumerate(clf.classes_):
         out[:, types.index(t)] = w2[:, ci]
         out_bias[types.index(t)] = clf.intercepts_[1][ci]
     return {
-        "width": int(w1.shape[1]),
-        "shift": shift,
-        "rows": encode_rows(rows.ravel().tolist(), shift),
+        "width": int(w2.shape[0]),
+        "scales": scales,
+        "rows_bytes": rows_bytes,
         "bias": [round(float(v), 6) for v in clf.intercepts_[0]],
         "out": [[round(float(v), 6) for v in row] for row in out],
         "out_bias": [round(float(v), 6) for v in out_bias],

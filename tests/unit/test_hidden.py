@@ -1,8 +1,9 @@
 """The call type's hidden layer (engine/hidden.py) computes, at run time, the network that
 train_hidden.py trained: same probabilities as scikit-learn's, on both scoring paths."""
 
+import gzip
+import json
 import math
-from array import array
 
 import numpy as np
 import pytest
@@ -10,6 +11,7 @@ import pytest
 from services.classifier.data.splits import load_corpus
 from services.classifier.engine.features import extract
 from services.classifier.engine.hidden import HiddenLayer, decode_rows, encode_rows
+from services.classifier.engine.model import write_model
 from services.classifier.train import TYPES, build_matrix, featurize, make_vocab
 from services.classifier.train_hidden import export_hidden, fit_hidden, hidden_probs
 
@@ -20,10 +22,14 @@ def softmax(z):
     return [v / sum(e) for v in e]
 
 
-def test_rows_survive_the_model_file_exactly():
-    values = [0.0, 0.375, -0.25, 2 ** -16, -3 * 2 ** -16, 0.4999847412109375, -0.5]
-    assert list(decode_rows(encode_rows(values, 16), 16)) == values
-    assert list(decode_rows(encode_rows([3.0, -7.5], 12), 12)) == [3.0, -7.5]
+def test_rows_survive_the_model_file_within_half_a_step():
+    rows = [[0.0, 0.375, -0.25, 2 ** -16], [0.0, 0.0, 0.0, 0.0], [-0.5, 0.1, 0.2, 0.49]]
+    flat = decode_rows(*encode_rows(rows), width=4)
+    for i, row in enumerate(rows):
+        step = max(map(abs, row)) / 127
+        got = flat[4 * i:4 * i + 4]
+        assert all(abs(g - v) <= step / 2 * 1.0001 for g, v in zip(got, row)), (row, got)
+        assert max(map(abs, got)) == pytest.approx(max(map(abs, row)), rel=1e-6)  # the largest is exact
 
 
 @pytest.fixture(scope="module")
@@ -49,11 +55,25 @@ def test_run_time_layer_gives_the_trained_networks_probabilities(trained, engine
         got = softmax(layer.logits(fast))
         assert got == softmax(layer.logits(slow)), r["text"]
         worst = max(worst, max(abs(a - b) for a, b in zip(got, expect[i])))
-    assert worst < 2e-3  # only the 2^-16 fixed point of the rows differs from scikit-learn's floats
+    assert worst < 1e-2  # the rows are stored as int8 times a per-feature scale
 
 
 def test_a_model_file_with_the_wrong_number_of_rows_is_refused():
-    data = {"width": 2, "shift": 16, "rows": encode_rows([0.1, 0.2, 0.3], 16), "bias": [0, 0],
+    rows_bytes, scales = encode_rows([[0.1, 0.2], [0.3, 0.1], [0.2, 0.2]])
+    data = {"width": 2, "rows_bytes": rows_bytes, "scales": scales, "bias": [0, 0],
             "out": [[0.0] * 9, [0.0] * 9], "out_bias": [0.0] * 9}
     with pytest.raises(ValueError, match="hidden rows"):
         HiddenLayer(data, ["a", "b"])
+
+
+def test_the_rows_are_written_to_their_own_file_named_by_the_model(tmp_path):
+    rows_bytes, scales = encode_rows([[0.1, -0.2], [0.3, 0.0]])
+    model = {"weights": {"a": [0.0], "b": [0.0]}, "hidden": {"width": 2, "rows_bytes": rows_bytes, "scales": scales}}
+    write_model(model, tmp_path / "m.json.gz")
+    data = json.loads(gzip.decompress((tmp_path / "m.json.gz").read_bytes()))
+    assert data["hidden"]["rows_file"] == "m-hidden.i8.gz" and "rows_bytes" not in data["hidden"]
+    assert gzip.decompress((tmp_path / "m-hidden.i8.gz").read_bytes()) == rows_bytes
+    assert "rows_bytes" in model["hidden"]  # the caller's dict is left as it was
+    first = (tmp_path / "m-hidden.i8.gz").read_bytes()
+    write_model(model, tmp_path / "m.json.gz")
+    assert (tmp_path / "m-hidden.i8.gz").read_bytes() == first  # same model, same bytes, same version

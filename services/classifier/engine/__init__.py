@@ -17,7 +17,7 @@ from services.classifier.engine import kernel
 from services.classifier.engine.decide import decide
 from services.classifier.engine.features import EN_NEGATORS, CallFeatures, extract
 from services.classifier.engine.lexicon import LEXICON_FILE, Lexicon, load_lexicon
-from services.classifier.engine.model import MODEL_FILE, LinearModel, file_digest, load_model
+from services.classifier.engine.model import MODEL_FILE, LinearModel, file_digest, load_model, model_files
 
 
 class Engine:
@@ -40,5 +40,5 @@ class Engine:
 def load_engine(model_file: Path = MODEL_FILE, lexicon_file: Path = LEXICON_FILE) -> Engine:
     model = load_model(model_file)
     stamp = model.trained_on.get("date", "0000.00.00")
-    version = f"clf-{stamp}-{file_digest(model_file, lexicon_file)}"
+    version = f"clf-{stamp}-{file_digest(*model_files(model_file, model), lexicon_file)}"
     return Engine(load_lexicon(lexicon_file), model, version)

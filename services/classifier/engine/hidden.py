@@ -7,8 +7,13 @@ The feature rows are summed exactly as the linear heads' (engine/rows.py: n-gram
 per feature and a (width x 9) product. Trained by train_hidden.py (scikit-learn's
 MLPClassifier); stored in the model file as `hidden`:
 
-    {"width": H, "shift": s, "rows": base64 of int16 little-endian, H per feature in the order of
-     the file's `weights`, each weight times 2^s; "bias": [H], "out": [[9] x H], "out_bias": [9]}
+    {"width": H, "rows_file": "<model>-hidden.i8.gz", "scales": base64 of float32 little-endian,
+     one per feature in the order of the file's `weights`; "bias": [H], "out": [[9] x H],
+     "out_bias": [9]}
+
+and the first layer's rows in the gzip file next to it: int8, H per feature, in the same order;
+a weight is its int8 value times its feature's scale (at most 0.4 % of the row's largest weight
+away from the trained one). engine/model.py reads that file into `rows_bytes`.
 
 Why it is there: the linear model adds up evidence word by word and cannot say "this word, but
 only without that one". One hidden layer can, and on calls from writers it had never seen it
@@ -19,28 +24,39 @@ still come from the lexicon's cues and rules; the hidden layer only weighs them.
 import base64
 import sys
 from array import array
-from itertools import repeat
+from itertools import chain, repeat
 from operator import mul
 
 from services.classifier.engine.features import CallFeatures
 from services.classifier.engine.rows import Rows
 
 
-def decode_rows(text: str, shift: int) -> array:
-    """The int16 rows of the model file as float64 weights (exact: w = q / 2^shift)."""
-    q = array("h")
-    q.frombytes(base64.b64decode(text))
+def decode_rows(rows: bytes, scales: str, width: int) -> array:
+    """The first layer as float64 weights: int8 values (`rows`, `width` per feature) times their
+    feature's float32 scale (`scales`, base64, little-endian)."""
+    q = array("b", rows)
+    sc = array("f")
+    sc.frombytes(base64.b64decode(scales))
     if sys.byteorder == "big":
-        q.byteswap()  # the file is little-endian
-    return array("d", map(mul, q, repeat(1.0 / (1 << shift))))
+        sc.byteswap()  # the file is little-endian
+    if len(q) != width * len(sc):
+        raise ValueError(f"hidden rows: {len(q)} values for {len(sc)} features x {width}")
+    return array("d", map(mul, q, chain.from_iterable(map(repeat, sc, repeat(width, len(sc))))))
 
 
-def encode_rows(values, shift: int) -> str:
-    """Inverse of decode_rows, for training: weights rounded to int16 at 2^shift."""
-    q = array("h", (round(v * (1 << shift)) for v in values))
+def encode_rows(rows) -> tuple[bytes, str]:
+    """Inverse of decode_rows, for training: each feature's row as int8 times a float32 scale
+    (the row's largest weight / 127): a weight moves by at most half a step, 0.4 % of the row's
+    largest."""
+    q, sc = array("b"), array("f")
+    for row in rows:
+        top = max(abs(float(v)) for v in row)
+        scale = array("f", [top / 127.0])[0]  # as float32, the value the engine will use
+        sc.append(scale)
+        q.extend(max(-127, min(127, round(float(v) / scale))) if scale else 0 for v in row)
     if sys.byteorder == "big":
-        q.byteswap()
-    return base64.b64encode(q.tobytes()).decode("ascii")
+        sc.byteswap()
+    return q.tobytes(), base64.b64encode(sc.tobytes()).decode("ascii")
 
 
 RELU_MAX = 32767.0  # a hidden unit's value is clamped here (never reached in practice)
@@ -57,7 +73,7 @@ class HiddenLayer:
 
     def __init__(self, data: dict, names: list[str]) -> None:
         self.width: int = data["width"]
-        flat = decode_rows(data["rows"], data["shift"])
+        flat = decode_rows(data["rows_bytes"], data["scales"], self.width)
         if len(flat) != self.width * len(names):
             raise ValueError(f"hidden rows: {len(flat)} values for {len(names)} features x {self.width}")
         self.rows = Rows(names, flat, self.width, list(data["bias"]))

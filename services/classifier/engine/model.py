@@ -34,6 +34,7 @@ class LinearModel:
         self.table = self.rows.table  # None without the kernel
         # The call type's hidden layer (engine/hidden.py), when the model file has one.
         self.hidden: HiddenLayer | None = HiddenLayer(data["hidden"], names) if "hidden" in data else None
+        self.rows_file: str | None = data.get("hidden", {}).get("rows_file")  # its file, next to this one
         self.thresholds: dict = data["thresholds"]
         self.trained_on: dict = data.get("trained_on", {})
         self.zh_ngram: int = data.get("features", {}).get("zh_ngram", DEFAULT_ZH_NGRAM)
@@ -59,6 +60,11 @@ class LinearModel:
         return type_p, flag_p
 
 
+def model_files(path: Path, model: "LinearModel") -> list[Path]:
+    """The model file and, when it has a hidden layer, the file of its rows next to it."""
+    return [path] + ([path.with_name(model.rows_file)] if model.rows_file else [])
+
+
 def file_digest(*paths: Path) -> str:
     h = hashlib.sha256()
     for p in paths:
@@ -66,18 +72,37 @@ def file_digest(*paths: Path) -> str:
     return h.hexdigest()[:10]
 
 
-def load_model(path: Path = MODEL_FILE) -> LinearModel:
+def _read_json(path: Path) -> dict:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as fh:
-        return LinearModel(json.load(fh))
+        return json.load(fh)
+
+
+def load_model(path: Path = MODEL_FILE) -> LinearModel:
+    data = _read_json(path)
+    hidden = data.get("hidden")
+    if hidden is not None:
+        hidden["rows_bytes"] = gzip.decompress(path.with_name(hidden["rows_file"]).read_bytes())
+    return LinearModel(data)
+
+
+def _write(path: Path, content: bytes) -> None:
+    """Gzip-compressed when the name ends in .gz, with no timestamp in the gzip header, so that
+    the same model always gives the same bytes (and the same version)."""
+    if path.suffix == ".gz":
+        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
+            fh.write(content)
+    else:
+        path.write_bytes(content)
 
 
 def write_model(model: dict, path: Path) -> None:
-    """Write a model file: gzip-compressed when the name ends in .gz, with no timestamp in the
-    gzip header, so that the same model always gives the same bytes (and the same version)."""
-    text = json.dumps(model, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    if path.suffix == ".gz":
-        with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as fh:
-            fh.write(text)
-    else:
-        path.write_bytes(text)
+    """Write a model file; a hidden layer's rows (`rows_bytes`) go to `<name>-hidden.i8.gz` next
+    to it, which the JSON names (`rows_file`)."""
+    model = dict(model)
+    if "hidden" in model:
+        hidden = model["hidden"] = dict(model["hidden"])
+        rows_path = path.with_name(path.name.split(".", 1)[0] + "-hidden.i8.gz")
+        _write(rows_path, hidden.pop("rows_bytes"))
+        hidden["rows_file"] = rows_path.name
+    _write(path, json.dumps(model, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))

@@ -1,4 +1,5 @@
-"""Train the classifier's linear model on the training split and write data/model-clf.json.gz.
+"""Train the classifier's model on the training split; write data/model-clf.json.gz (and the hidden
+layer's rows, data/model-clf-hidden.i8.gz).
 
     python -m services.classifier.train [--c 4.0]
     python -m services.classifier.train --cv 5 [--misses FILE]   # k-fold estimate on the TRAIN split

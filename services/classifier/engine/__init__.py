@@ -5,8 +5,9 @@ Contract used by the service and the CLI:
     engine.version                      # goes into every classified event
     engine.classify(text, policy)       # -> schemas.events.Classification
 
-Rules (data/lexicon.yaml) and model (data/model-clf.json.gz) are data: the version names both by
-hash, so any rule or model update shows in every classified event.
+Rules (data/lexicon.yaml) and model (data/model-clf.json.gz, with its hidden layer's rows in
+data/model-clf-hidden.i8.gz) are data: the version names them all by hash, so any rule or model
+update shows in every classified event.
 """
 
 from pathlib import Path

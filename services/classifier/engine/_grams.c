@@ -1,4 +1,4 @@
-/* The classifier's hot loop in C: a call's n-grams as 64-bit keys, and the linear model's sums.
+/* The classifier's hot loop in C: a call's n-grams as 64-bit keys, and the model's row sums.
  *
  * Optional: engine/kernel.py uses it when it was built, and the pure-Python path of features.py
  * and rows.py otherwise. Both give the same features and bit-identical logits
@@ -12,6 +12,9 @@
  * Table(keys, rows, width, bias)  weight rows by key (linear heads or hidden layer): float64 in, kept as int32 in
  *                             fixed point 2^-16 (rounded half-even, as Python's round())
  *   .logits(keys, cues)       -> list of floats: exactly rows.Rows.sums' fixed-point formula
+ *   .set_output(out, out_bias) adds an output layer (int64 weights in 2^-16, width x n_out)
+ *   .outputs(keys, cues)      -> list of floats: hidden.HiddenLayer.logits (ReLU of the sums,
+ *                             then the output layer in integers)
  * Pairs(pairs)                a set of two-character strings
  *   .starts(text)             -> list of the offsets i where text[i:i+2] is in the set
  * en_tokens(text)             text.en_tokens(): re.findall(r"[a-z]+|\d+|[.,;:!?]") on the text

@@ -37,7 +37,7 @@ def table(names: list[str], rows: array, bias: list[float]):
     if _grams is None:
         return None
     keys = array("Q", map(_grams.key, names))
-    return _grams.Table(keys.tobytes(), rows.tobytes(), len(bias), bias)  # the kernel rounds to fixed point
+    return _grams.Table(keys, rows, len(bias), bias)  # read in place (no copy); the kernel rounds to fixed point
 
 
 def pair_starts(pairs: Iterable[str]) -> Callable[[str], list[int]]:

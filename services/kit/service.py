@@ -27,6 +27,7 @@ class Service:
     on_start: list[Hook] = field(default_factory=list)
     on_stop: list[Hook] = field(default_factory=list)
     background: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    stop_timeout_s: float = 15.0
 
     def asyncapi(self) -> AsyncAPI:
         return AsyncAPI(self.broker, title=f"callroute {self.name}", version="1")
@@ -44,7 +45,12 @@ class Service:
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await self.broker.stop()
+            try:
+                # A consumer leaving its group can wait forever on a broker that never answers;
+                # offsets are committed only after the work, so giving up here loses nothing.
+                await asyncio.wait_for(self.broker.stop(), self.stop_timeout_s)
+            except TimeoutError:
+                log.warning("service.stop_timeout", service=self.name, after_s=self.stop_timeout_s)
             for hook in self.on_stop:
                 await hook()
             log.info("service.stopped")

@@ -27,6 +27,7 @@ from services.classifier.data.splits import FLAG_NAMES, load_corpus, split
 from services.classifier.engine.features import extract
 from services.classifier.engine.lexicon import load_lexicon
 from services.classifier.engine.model import MODEL_FILE, write_model
+from services.classifier.train_floors import tune_floors
 from services.classifier.train_hidden import export_hidden, fit_hidden, hidden_probs
 from services.classifier.train_net import decided_rows, fit_net
 
@@ -48,6 +49,8 @@ SAFETY = {"police_type": 0.3}
 # The call type from a one-hidden-layer network on the same features (engine/hidden.py,
 # train_hidden.py); False: from the linear type head alone.
 HIDDEN_LAYER = True
+# Decisive cues count only above a per-flag floor of the model's probability (train_floors.py).
+DECISIVE_FLOORS = True
 
 
 def set_hidden(on: bool) -> None:
@@ -144,7 +147,7 @@ def tune_thresholds(oof, Y_flags):
     return out
 
 
-def export(vocab, type_clf, flag_clfs, hidden, thresholds, net, n_train, zh_n) -> dict:
+def export(vocab, type_clf, flag_clfs, hidden, thresholds: dict, net, n_train, zh_n) -> dict:
     classes = list(type_clf.classes_)
     tw = np.zeros((len(vocab), len(TYPES)))
     tb = np.zeros(len(TYPES))
@@ -176,7 +179,7 @@ def export(vocab, type_clf, flag_clfs, hidden, thresholds, net, n_train, zh_n) -
         "flags": list(FLAG_NAMES),
         "features": {"zh_ngram": zh_n, "neg_grams": NEG_GRAMS},
         "trained_on": {"date": date.today().strftime("%Y.%m.%d"), "calls": n_train, "min_df": MIN_DF},
-        "thresholds": {"flag": thresholds, "safety": SAFETY},
+        "thresholds": thresholds,
         "net": net,
         "bias": [round(float(v), 4) for v in np.concatenate([tb, fb])],
         "weights": weights,
@@ -192,9 +195,10 @@ def train_model(rows, lexicon, c, c_flag, zh_n, feats=None, tune_folds=5) -> dic
     y_type = np.array([r["call_type"] for r in rows])
     Y_flags = np.array([[int(r["flags"][f]) for f in FLAG_NAMES] for r in rows])
     oof_type, oof_flags = out_of_fold(feats, y_type, Y_flags, c, c_flag, tune_folds)
-    thresholds = tune_thresholds(oof_flags, Y_flags)
-    decided = decided_rows(rows, feats, oof_type, oof_flags, TYPES, {"flag": thresholds, "safety": SAFETY},
-                           load_policy())
+    thresholds = {"flag": tune_thresholds(oof_flags, Y_flags), "safety": SAFETY}
+    if DECISIVE_FLOORS:
+        thresholds["decisive"] = tune_floors(rows, feats, oof_type, oof_flags, TYPES, thresholds, load_policy())
+    decided = decided_rows(rows, feats, oof_type, oof_flags, TYPES, thresholds, load_policy())
     net = fit_net(decided, TYPES)
     vocab = make_vocab(feats)
     weights = np.array([SOURCE_WEIGHT.get(str(r["id"]).rsplit("-", 1)[0], 1.0) for r in rows])
@@ -248,7 +252,8 @@ def main(argv: list[str] | None = None) -> int:
     write_model(model, Path(args.out))
     print(f"trained on {len(train)} calls ({len(heldout)} held out, never seen); "
           f"types {dict(Counter(r['call_type'] for r in train))}")
-    print(f"features kept {len(model['weights'])}; flag thresholds {model['thresholds']['flag']}")
+    print(f"features kept {len(model['weights'])}; flag thresholds {model['thresholds']['flag']}; "
+          f"decisive floors {model['thresholds'].get('decisive')}")
     print(f"wrote {args.out}")
     return 0
 

@@ -3,7 +3,9 @@
 Flags are facts in the text. A flag is on when
   - a *decisive* cue for it is asserted (lexicon `strong`, e.g. '被困', '砸坏', 'stabbed'), or a
     decisive cue for it given the call type (lexicon `strong_for`, e.g. a thrown object on a
-    falling-object call is deliberate: DOMAIN.md), or
+    falling-object call is deliberate: DOMAIN.md), and the model does not all but rule it out
+    (its probability at least the flag's `decisive` floor, tuned in training: a bleeding pigeon,
+    a fracture healed last month, '被困' about a dog), or
   - the model passes the flag's threshold and the text has a (non-negated) cue word for it, or
   - the model is very sure (>= 0.9) and no denial ('没人受伤', 'no one inside') stands against it.
 DOMAIN.md's rules follow: violence makes the call police_matter; a medical call is always injured.
@@ -32,6 +34,7 @@ UNCUED_FLAG = 0.9  # a flag with no cue word in the text needs this model probab
 _CALL_TYPES = {t.value: t for t in CallType}
 NET_AGENCIES = (Agency.POLICE, Agency.EMS_120, Agency.FIRE_119)  # fixed order: stable agency lists
 _NO_CUES: list[str] = []
+_NO_FLOORS: dict[str, float] = {}
 
 
 class Evidence:
@@ -64,7 +67,7 @@ def _fmt(cues) -> str:
 
 
 def decide_flags(ev: Evidence, top: str, flag_p: dict[str, float], thresholds: dict[str, float],
-                 reasons: list[str]) -> dict[str, bool]:
+                 reasons: list[str], floors: dict[str, float] = _NO_FLOORS) -> dict[str, bool]:
     flags: dict[str, bool] = {}
     for f, p in flag_p.items():
         if f not in ev.flags:  # no word about this flag at all: only a very sure model sets it
@@ -74,9 +77,12 @@ def decide_flags(ev: Evidence, top: str, flag_p: dict[str, float], thresholds: d
             continue
         asserted = ev("F", f)
         decisive = ev("S", f) or ev("S", f + "@" + top)
-        if decisive:
+        if decisive and p >= floors.get(f, 0.0):
             on = True
             reasons.append(f"flag {f} ({p:.2f}): decisive cues {_fmt(decisive)}")
+        elif decisive:
+            on = False
+            reasons.append(f"not {f} ({p:.2f}): the model rules out its decisive cues {_fmt(decisive)}")
         elif asserted and p >= thresholds[f]:
             on = True
             reasons.append(f"flag {f} ({p:.2f}): cues {_fmt(asserted)}")
@@ -111,7 +117,7 @@ def read_call(ev: Evidence, type_p: dict[str, float], flag_p: dict[str, float], 
     """The decision before routing: (call type, confidence, flags), DOMAIN.md's rules applied."""
     top = choose_type(ev, type_p, thresholds["safety"]["police_type"], reasons)
     confidence = type_p[top]
-    flags = decide_flags(ev, top, flag_p, thresholds["flag"], reasons)
+    flags = decide_flags(ev, top, flag_p, thresholds["flag"], reasons, thresholds.get("decisive", _NO_FLOORS))
     if flags["violence"] and top != POLICE_TYPE:
         # DOMAIN.md: violence, a weapon or a threat makes it police_matter, even with someone hurt.
         reasons.append(f"rule: violence makes it police_matter (model's type was {top})")

@@ -1,0 +1,50 @@
+"""Decisive cues and their floors (engine/decide.py, train_floors.py): a decisive cue sets its flag
+unless the model all but rules the flag out, and the floor is tuned so that it never drops a call
+that truly needs 120 to save a few needless dispatches."""
+
+import numpy as np
+
+from services.classifier.data.splits import FLAG_NAMES
+from services.classifier.engine.decide import Evidence, read_call
+from services.classifier.train import TYPES
+from services.classifier.train_floors import tune_floors
+
+PIGEON = "一只鸽子在我家窗台上，翅膀流血了，能不能帮忙找动物救助"
+HURT = "我爸摔了一跤，头上流血了"
+
+
+def probs(call_type: str, injured: float):
+    type_p = {t: (0.92 if t == call_type else 0.01) for t in TYPES}
+    flag_p = {f: (injured if f == "injured" else 0.01) for f in FLAG_NAMES}
+    return type_p, flag_p
+
+
+def test_a_decisive_cue_counts_only_above_its_floor(engine):
+    ev = Evidence(engine.features(PIGEON))
+    assert ev("S", "injured"), "the lexicon's decisive cue '流血' is in the text"
+    type_p, flag_p = probs("other", 0.05)
+    thresholds = dict(engine.model.thresholds, decisive={"injured": 0.0})
+    _, _, flags = read_call(ev, type_p, flag_p, thresholds, reasons := [])
+    assert flags["injured"] and any("decisive" in r for r in reasons)
+    thresholds = dict(engine.model.thresholds, decisive={"injured": 0.1})
+    _, _, flags = read_call(ev, type_p, flag_p, thresholds, reasons := [])
+    assert not flags["injured"]
+    assert any(r.startswith("not injured (0.05): the model rules out") for r in reasons)
+
+
+def test_floor_drops_what_the_model_rules_out_but_never_a_call_that_needs_120(engine, policy):
+    rows, feats, tps, fps = [], [], [], []
+    for i, p in enumerate([0.02, 0.03, 0.04, 0.05, 0.06] * 2):  # ten pigeons: no one hurt
+        rows.append({"id": f"p{i}", "call_type": "other", "flags": dict.fromkeys(FLAG_NAMES, False)})
+        feats.append(engine.features(PIGEON))
+        tps.append(probs("other", p)[0])
+        fps.append(probs("other", p)[1])
+    rows.append({"id": "hurt", "call_type": "other", "flags": dict(dict.fromkeys(FLAG_NAMES, False), injured=True)})
+    feats.append(engine.features(HURT))
+    tps.append(probs("other", 0.1)[0])
+    fps.append(probs("other", 0.1)[1])
+    type_m = np.array([[tp[t] for t in TYPES] for tp in tps])
+    flag_m = np.array([[fp[f] for f in FLAG_NAMES] for fp in fps])
+    floors = tune_floors(rows, feats, type_m, flag_m, TYPES, engine.model.thresholds, policy)
+    assert 0.06 < floors["injured"] <= 0.1  # above every pigeon, not above the hurt father
+    assert floors["trapped"] == 0.0  # no decisive cue for it: nothing to drop

@@ -56,7 +56,10 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_gen38a.jsonl", "corpus_gen38b.jsonl", "corpus_gen38c.jsonl", "corpus_gen38d.jsonl", "corpus_gen38e.jsonl", "corpus_gen38f.jsonl",
                 "corpus_gen39a.jsonl", "corpus_gen39b.jsonl", "corpus_gen39c.jsonl", "corpus_gen39d.jsonl", "corpus_gen39e.jsonl", "corpus_gen39f.jsonl",
                 "corpus_gen40a.jsonl", "corpus_gen40b.jsonl", "corpus_gen40c.jsonl", "corpus_gen40d.jsonl", "corpus_gen40e.jsonl", "corpus_gen40f.jsonl",
-                "corpus_gen41a.jsonl", "corpus_gen41b.jsonl", "corpus_gen41c.jsonl", "corpus_gen41d.jsonl", "corpus_gen41e.jsonl", "corpus_gen41f.jsonl")
+                "corpus_gen41a.jsonl", "corpus_gen41b.jsonl", "corpus_gen41c.jsonl", "corpus_gen41d.jsonl", "corpus_gen41e.jsonl", "corpus_gen41f.jsonl",
+                "corpus_gen42a.jsonl", "corpus_gen42b.jsonl", "corpus_gen42c.jsonl", "corpus_gen42d.jsonl", "corpus_gen42e.jsonl", "corpus_gen42f.jsonl",
+                "corpus_gen43a.jsonl", "corpus_gen43b.jsonl", "corpus_gen43c.jsonl", "corpus_gen43d.jsonl", "corpus_gen43e.jsonl", "corpus_gen43f.jsonl",
+                "corpus_gen44a.jsonl", "corpus_gen44b.jsonl", "corpus_gen44c.jsonl", "corpus_gen44d.jsonl", "corpus_gen44e.jsonl", "corpus_gen44f.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

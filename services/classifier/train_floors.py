@@ -15,13 +15,11 @@ on decisions made with the floors, so it learns to bring back what they drop.
 
 import numpy as np
 
-from schemas.codes import CallType
-from schemas.events import Flags
 from schemas.policy import RoutingPolicy
 from services.classifier.data.splits import FLAG_NAMES
 from services.classifier.engine.decide import Evidence, read_call
 from services.classifier.engine.routing import FastPolicy, flag_mask
-from services.classifier.train_net import MISS_COST
+from services.classifier.train_net import MISS_COST, gold_route
 
 FLOOR_GRID = [round(float(v), 3) for v in np.arange(0.0, 0.501, 0.025)]
 _OFF = 1.01  # a floor no probability reaches: the decision without the flag's decisive cues
@@ -46,7 +44,7 @@ def tune_floors(rows, feats, type_probs: np.ndarray, flag_probs: np.ndarray, typ
             if not dropped:
                 continue
             if gold is None:
-                gold = set(policy.route(CallType(r["call_type"]), Flags(**{k: r["flags"][k] for k in FLAG_NAMES})))
+                gold = gold_route(r, policy)
             cost = sum(MISS_COST.get(a.value, 0.0) if a in gold else -1.0 for a in dropped)
             effects[name].append((flag_p[name], cost))
     floors = {}

@@ -42,9 +42,13 @@ def decided_rows(rows, feats: list[CallFeatures], type_probs: np.ndarray, flag_p
         flag_p = dict(zip(FLAG_NAMES, map(float, fp)))
         top, _, flags = read_call(Evidence(f), type_p, flag_p, thresholds, [])
         routed = set(fast.route_mask(top, flag_mask(flags)))
-        gold = set(policy.route(CallType(r["call_type"]), Flags(**{k: r["flags"][k] for k in FLAG_NAMES})))
-        out.append((signals(f, type_p, flag_p, top, flags), routed, gold))
+        out.append((signals(f, type_p, flag_p, top, flags), routed, gold_route(r, policy)))
     return out
+
+
+def gold_route(row: dict, policy: RoutingPolicy) -> set:
+    """The agencies a labelled call truly needs: the policy applied to its labels."""
+    return set(policy.route(CallType(row["call_type"]), Flags(**{k: row["flags"][k] for k in FLAG_NAMES})))
 
 
 def fit_net(decided, types: list[str]) -> dict:

@@ -33,18 +33,14 @@ def test_a_decisive_cue_counts_only_above_its_floor(engine):
 
 
 def test_floor_drops_what_the_model_rules_out_but_never_a_call_that_needs_120(engine, policy):
-    rows, feats, tps, fps = [], [], [], []
-    for i, p in enumerate([0.02, 0.03, 0.04, 0.05, 0.06] * 2):  # ten pigeons: no one hurt
-        rows.append({"id": f"p{i}", "call_type": "other", "flags": dict.fromkeys(FLAG_NAMES, False)})
-        feats.append(engine.features(PIGEON))
-        tps.append(probs("other", p)[0])
-        fps.append(probs("other", p)[1])
-    rows.append({"id": "hurt", "call_type": "other", "flags": dict(dict.fromkeys(FLAG_NAMES, False), injured=True)})
-    feats.append(engine.features(HURT))
-    tps.append(probs("other", 0.1)[0])
-    fps.append(probs("other", 0.1)[1])
-    type_m = np.array([[tp[t] for t in TYPES] for tp in tps])
-    flag_m = np.array([[fp[f] for f in FLAG_NAMES] for fp in fps])
+    none = dict.fromkeys(FLAG_NAMES, False)
+    calls = [(PIGEON, none, p) for p in [0.02, 0.03, 0.04, 0.05, 0.06] * 2]  # ten pigeons: no one hurt
+    calls.append((HURT, dict(none, injured=True), 0.1))
+    rows = [{"id": f"c{i}", "call_type": "other", "flags": flags} for i, (_, flags, _) in enumerate(calls)]
+    feats = [engine.features(text) for text, _, _ in calls]
+    read = [probs("other", p) for _, _, p in calls]
+    type_m = np.array([[tp[t] for t in TYPES] for tp, _ in read])
+    flag_m = np.array([[fp[f] for f in FLAG_NAMES] for _, fp in read])
     floors = tune_floors(rows, feats, type_m, flag_m, TYPES, engine.model.thresholds, policy)
     assert 0.06 < floors["injured"] <= 0.1  # above every pigeon, not above the hurt father
     assert floors["trapped"] == 0.0  # no decisive cue for it: nothing to drop

@@ -42,3 +42,13 @@ def test_a_slip_the_rewrite_table_does_not_know_still_reaches_119_with_a_reason(
     c = engine.classify("楼道里一股业化气味儿 好冲 六楼", load_policy())
     assert Agency.FIRE_119 in c.agencies
     assert any("'业化气味' as '液化气味'" in r for r in c.reasons)
+
+
+@pytest.mark.parametrize("text, agency", [
+    ("写字楼电梯急停，内有五人被困约二十分钟", Agency.FIRE_119),   # 五人被困 sounds like 无人被困
+    ("路口两车相撞，五人受伤", Agency.EMS_120),                    # 五人受伤 sounds like 无人受伤
+])
+def test_a_repair_never_writes_a_denial_in(engine, text, agency):
+    c = engine.classify(text, load_policy())
+    assert agency in c.agencies, c.reasons
+    assert not any("as '无人" in r for r in c.reasons)

@@ -17,6 +17,8 @@ What keeps it from inventing words:
     the longer ones);
   - a character that differs must not be a pronoun, particle or other grammar word (没大人 is not
     没打人): those are everywhere, and a slip rarely produces them;
+  - a repair never writes a negator in (五人被困 is not 无人被困): a slip heard as a denial
+    would turn five people trapped into nobody trapped;
   - cues that sound alike (two cue words, one sound) are not repaired at all.
 The tables are built by `python -m services.classifier.sounds_build`.
 """
@@ -33,6 +35,7 @@ MIN_LEN = 3
 # Grammar words and very common characters: a span whose differing character is one of these is
 # far more likely a real phrase (砸他, 一片了, 没大人) than a slip.
 FUNCTION_CHARS = frozenset("的了着过呢吗吧啊呀哪那这他她它我你们是在有没不也都还又大小个一上下里")
+NEGATOR_CHARS = frozenset("没未无不别非否勿莫")  # never written in by a repair
 
 
 def _is_han(word: str) -> bool:
@@ -85,7 +88,8 @@ class SoundRepair:
                 if c.startswith(key, i):
                     span = t[i:i + n]
                     if span != word and span not in self._common \
-                            and not any(a != b and a in FUNCTION_CHARS for a, b in zip(span, word)):
+                            and not any(a != b and (a in FUNCTION_CHARS or b in NEGATOR_CHARS)
+                                        for a, b in zip(span, word)):
                         fixes.append((i, n, word))
                     end = i + n
                     break

@@ -4,6 +4,8 @@ that truly needs 120 to save a few needless dispatches."""
 
 import numpy as np
 
+from schemas.codes import Agency
+
 from services.classifier.data.splits import FLAG_NAMES
 from services.classifier.engine.decide import Evidence, read_call
 from services.classifier.train import TYPES
@@ -44,3 +46,25 @@ def test_floor_drops_what_the_model_rules_out_but_never_a_call_that_needs_120(en
     floors = tune_floors(rows, feats, type_m, flag_m, TYPES, engine.model.thresholds, policy)
     assert 0.06 < floors["injured"] <= 0.1  # above every pigeon, not above the hurt father
     assert floors["trapped"] == 0.0  # no decisive cue for it: nothing to drop
+
+
+def test_a_denial_in_the_call_leaves_a_decisive_cue_to_the_threshold(engine):
+    thresholds = dict(engine.model.thresholds, decisive={"trapped": 0.0})
+    thr = thresholds["flag"]["trapped"]
+    type_p = {t: (0.92 if t == "facility_fault" else 0.01) for t in TYPES}
+    for text, denied in [("电梯困人了，困了十分钟", False), ("电梯困人了，不过里面没人了", True)]:
+        ev = Evidence(engine.features(text))
+        assert ev("S", "trapped") and bool(ev("D", "trapped")) == denied
+        flag_p = {f: (thr - 0.05 if f == "trapped" else 0.01) for f in FLAG_NAMES}  # just under the threshold
+        _, _, flags = read_call(ev, type_p, flag_p, thresholds, [])
+        assert flags["trapped"] is not denied
+
+
+def test_the_cue_words_own_ngrams_cannot_veto_a_terse_call(engine, policy):
+    """'受伤' stands in every '没人受伤', so its own n-grams lean against injured; in a call of a
+    few words they would outweigh the cue. The floor asks what the rest of the call says."""
+    for text in ["有人受伤", "一人受伤", "someone is injured", "东三环辅路两车追尾 两人受伤"]:
+        c = engine.classify(text, policy)
+        assert c.flags.injured and Agency.EMS_120 in c.agencies, (text, c.reasons)
+    c = engine.classify(PIGEON, policy)  # the rest of the call still rules a bleeding pigeon out
+    assert not c.flags.injured and Agency.EMS_120 not in c.agencies, c.reasons

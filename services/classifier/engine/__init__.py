@@ -10,13 +10,14 @@ data/model-clf-hidden.i8.gz) are data: the version names them all by hash, so an
 update shows in every classified event.
 """
 
+from functools import partial
 from pathlib import Path
 
 from schemas.events import Classification
 from schemas.policy import RoutingPolicy
 from services.classifier.engine import kernel
 from services.classifier.engine.decide import decide
-from services.classifier.engine.features import EN_NEGATORS, CallFeatures, extract
+from services.classifier.engine.features import EN_NEGATORS, CallFeatures, cue_grams, extract
 from services.classifier.engine.lexicon import LEXICON_FILE, Lexicon, load_lexicon
 from services.classifier.engine.model import MODEL_FILE, LinearModel, file_digest, load_model, model_files
 
@@ -35,7 +36,12 @@ class Engine:
     def classify(self, text: str, policy: RoutingPolicy) -> Classification:
         feats = self.features(text)
         type_p, flag_p = self.model.predict(feats)
-        return decide(feats, type_p, flag_p, self.model.thresholds, policy, self.version, self.model.net)
+        return decide(feats, type_p, flag_p, self.model.thresholds, policy, self.version, self.model.net,
+                      partial(self._without_cues, feats))
+
+    def _without_cues(self, feats: CallFeatures, flag: str, cues: list[str]) -> float:
+        grams = set().union(*(cue_grams(feats.text, c, self.model.zh_ngram) for c in cues))
+        return self.model.flag_p_without(feats, flag, grams)
 
 
 def load_engine(model_file: Path = MODEL_FILE, lexicon_file: Path = LEXICON_FILE) -> Engine:

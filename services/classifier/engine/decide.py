@@ -5,7 +5,11 @@ Flags are facts in the text. A flag is on when
     decisive cue for it given the call type (lexicon `strong_for`, e.g. a thrown object on a
     falling-object call is deliberate: DOMAIN.md), and the model does not all but rule it out
     (its probability at least the flag's `decisive` floor, tuned in training: a bleeding pigeon,
-    a fracture healed last month, '被困' about a dog), or
+    a fracture healed last month, '被困' about a dog). The rest of the call must rule it out:
+    the cue words' own n-grams lean against the flag ('受伤' is in every '没人受伤'), and in a
+    terse call ('车祸 两人受伤') they would outweigh the cue, so the probability without them
+    also counts. A denial in the call ('电梯困人 里头没人了') leaves a decisive cue to the
+    threshold, as any cue. Or
   - the model passes the flag's threshold and the text has a (non-negated) cue word for it, or
   - the model is very sure (>= 0.9) and no denial ('没人受伤', 'no one inside') stands against it.
 DOMAIN.md's rules follow: violence makes the call police_matter; a medical call is always injured.
@@ -21,6 +25,8 @@ needing no police stay off the police). A flag the caller names as uncertain ('�
 brings its 120 or 119 too. Any addition sends the call to review.
 """
 
+from collections.abc import Callable
+
 from schemas.codes import EMERGENCY_AGENCIES, Agency, CallType
 from schemas.events import Classification, Flags
 from schemas.policy import RoutingPolicy
@@ -35,6 +41,8 @@ _CALL_TYPES = {t.value: t for t in CallType}
 NET_AGENCIES = (Agency.POLICE, Agency.EMS_120, Agency.FIRE_119)  # fixed order: stable agency lists
 _NO_CUES: list[str] = []
 _NO_FLOORS: dict[str, float] = {}
+# A flag's probability without the n-grams of the given cue words (LinearModel.flag_p_without).
+Context = Callable[[str, list[str]], float]
 
 
 class Evidence:
@@ -67,7 +75,8 @@ def _fmt(cues) -> str:
 
 
 def decide_flags(ev: Evidence, top: str, flag_p: dict[str, float], thresholds: dict[str, float],
-                 reasons: list[str], floors: dict[str, float] = _NO_FLOORS) -> dict[str, bool]:
+                 reasons: list[str], floors: dict[str, float] = _NO_FLOORS,
+                 context: Context | None = None) -> dict[str, bool]:
     flags: dict[str, bool] = {}
     for f, p in flag_p.items():
         if f not in ev.flags:  # no word about this flag at all: only a very sure model sets it
@@ -77,9 +86,15 @@ def decide_flags(ev: Evidence, top: str, flag_p: dict[str, float], thresholds: d
             continue
         asserted = ev("F", f)
         decisive = ev("S", f) or ev("S", f + "@" + top)
+        if decisive and ev("D", f):  # '电梯困人 里头没人了': the denial leaves it to the model
+            asserted = asserted or decisive
+            decisive = _NO_CUES
         if decisive and p >= floors.get(f, 0.0):
             on = True
             reasons.append(f"flag {f} ({p:.2f}): decisive cues {_fmt(decisive)}")
+        elif decisive and context is not None and (q := context(f, decisive)) >= floors[f]:
+            on = True
+            reasons.append(f"flag {f} ({p:.2f}; {q:.2f} without the cue words): decisive cues {_fmt(decisive)}")
         elif decisive:
             on = False
             reasons.append(f"not {f} ({p:.2f}): the model rules out its decisive cues {_fmt(decisive)}")
@@ -113,11 +128,11 @@ def choose_type(ev: Evidence, type_p: dict[str, float], police_bar: float, reaso
 
 
 def read_call(ev: Evidence, type_p: dict[str, float], flag_p: dict[str, float], thresholds: dict,
-              reasons: list[str]) -> tuple[str, float, dict[str, bool]]:
+              reasons: list[str], context: Context | None = None) -> tuple[str, float, dict[str, bool]]:
     """The decision before routing: (call type, confidence, flags), DOMAIN.md's rules applied."""
     top = choose_type(ev, type_p, thresholds["safety"]["police_type"], reasons)
     confidence = type_p[top]
-    flags = decide_flags(ev, top, flag_p, thresholds["flag"], reasons, thresholds.get("decisive", _NO_FLOORS))
+    flags = decide_flags(ev, top, flag_p, thresholds["flag"], reasons, thresholds.get("decisive", _NO_FLOORS), context)
     if flags["violence"] and top != POLICE_TYPE:
         # DOMAIN.md: violence, a weapon or a threat makes it police_matter, even with someone hurt.
         reasons.append(f"rule: violence makes it police_matter (model's type was {top})")
@@ -130,10 +145,11 @@ def read_call(ev: Evidence, type_p: dict[str, float], flag_p: dict[str, float], 
 
 
 def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, float],
-           thresholds: dict, policy: RoutingPolicy, version: str, net: SafetyNet | None = None) -> Classification:
+           thresholds: dict, policy: RoutingPolicy, version: str, net: SafetyNet | None = None,
+           context: Context | None = None) -> Classification:
     reasons: list[str] = []
     ev = Evidence(feats)
-    top, confidence, flags = read_call(ev, type_p, flag_p, thresholds, reasons)
+    top, confidence, flags = read_call(ev, type_p, flag_p, thresholds, reasons, context)
     if feats.masked:
         reasons.append(f"misleading words set aside: {_fmt(feats.masked)}")
     if feats.heard:

@@ -88,6 +88,26 @@ def zh_neg_grams(t: str) -> list[str]:
     return out
 
 
+def cue_grams(text: str, cue: str, zh_n: int = DEFAULT_ZH_NGRAM) -> set[str]:
+    """The n-grams of `text` that touch the cue word where it stands ('车祸 两人受伤', cue '受伤':
+    受, 伤, 受伤, 人受; an English cue: its words and the word pairs touching them)."""
+    if cue.isascii():
+        words, cw = en_words(text), en_words(cue)
+        out: set[str] = set()
+        for i in range(len(words) - len(cw) + 1):
+            if words[i:i + len(cw)] == cw:
+                out.update("w:" + w for w in cw)
+                out.update(f"w:{a}_{b}" for a, b in zip(words[max(0, i - 1):i + len(cw)], words[i:i + len(cw) + 1]))
+        return out
+    out = set()
+    start = text.find(cue)
+    while start >= 0:
+        for n in range(1, zh_n + 1):
+            out.update(text[j:j + n] for j in range(max(0, start - n + 1), start + len(cue)) if j + n <= len(text))
+        start = text.find(cue, start + 1)
+    return out
+
+
 def cue_features(hits: list[Hit], masked: list[str]) -> set[str]:
     cues = {h[5] for h in hits}
     cues.discard(None)

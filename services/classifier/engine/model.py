@@ -46,6 +46,15 @@ class LinearModel:
         """The linear heads: call-type logits, then one logit per flag."""
         return self.rows.sums(feats)
 
+    def flag_p_without(self, feats: CallFeatures, flag: str, grams: set[str]) -> float:
+        """The flag's probability with `grams` taking no part: what the rest of the call says."""
+        j = self._nt + self.flags.index(flag)
+        z = self.logits(feats)[j]
+        present = grams & feats.grams
+        if present:
+            z -= sum(self.weights[g][j] for g in present if g in self.weights) / math.sqrt(len(feats.grams))
+        return 1.0 / (1.0 + math.exp(-z if z > -30.0 else 30.0))
+
     def predict(self, feats: CallFeatures) -> tuple[dict[str, float], dict[str, float]]:
         """(call type -> probability, flag -> probability). The call type comes from the hidden
         layer when the model has one, else from the linear type head."""

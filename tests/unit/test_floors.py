@@ -68,3 +68,12 @@ def test_the_cue_words_own_ngrams_cannot_veto_a_terse_call(engine, policy):
         assert c.flags.injured and Agency.EMS_120 in c.agencies, (text, c.reasons)
     c = engine.classify(PIGEON, policy)  # the rest of the call still rules a bleeding pigeon out
     assert not c.flags.injured and Agency.EMS_120 not in c.agencies, c.reasons
+
+
+def test_a_decisive_cue_that_names_a_person_has_no_floor(engine):
+    thresholds = dict(engine.model.thresholds, decisive={"injured": 0.5})
+    type_p, flag_p = probs("police_matter", 0.01)  # the model all but rules injured out
+    for text, named in [("车祸 两人受伤", True), ("some people injured at the crossing", True),
+                        ("车祸 没人受伤", False), (PIGEON, False)]:
+        _, _, flags = read_call(Evidence(engine.features(text)), type_p, flag_p, thresholds, reasons := [])
+        assert flags["injured"] is named, (text, reasons)

@@ -9,7 +9,8 @@ Flags are facts in the text. A flag is on when
     the cue words' own n-grams lean against the flag ('受伤' is in every '没人受伤'), and in a
     terse call ('车祸 两人受伤') they would outweigh the cue, so the probability without them
     also counts. A denial in the call ('电梯困人 里头没人了') leaves a decisive cue to the
-    threshold, as any cue. Or
+    threshold, as any cue. A decisive cue that names a person ('两人受伤', 'people trapped'; the
+    lexicon's `person` lists) cannot be about a pigeon and has no floor. Or
   - the model passes the flag's threshold and the text has a (non-negated) cue word for it, or
   - the model is very sure (>= 0.9) and no denial ('没人受伤', 'no one inside') stands against it.
 DOMAIN.md's rules follow: violence makes the call police_matter; a medical call is always injured.
@@ -92,6 +93,9 @@ def decide_flags(ev: Evidence, top: str, flag_p: dict[str, float], thresholds: d
         if decisive and p >= floors.get(f, 0.0):
             on = True
             reasons.append(f"flag {f} ({p:.2f}): decisive cues {_fmt(decisive)}")
+        elif decisive and (person := ev("P", f)):
+            on = True
+            reasons.append(f"flag {f} ({p:.2f}): decisive cues {_fmt(decisive)}, naming a person {_fmt(person)}")
         elif decisive and context is not None and (q := context(f, decisive)) >= floors[f]:
             on = True
             reasons.append(f"flag {f} ({p:.2f}; {q:.2f} without the cue words): decisive cues {_fmt(decisive)}")

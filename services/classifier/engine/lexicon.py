@@ -22,7 +22,8 @@ from services.classifier.engine.text import Normalizer, en_tokens
 LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "lexicon.yaml"
 
 # Tag kinds: T strong type cue, W weak type cue, F flag cue, D flag denial ("人没事"),
-# S decisive flag cue (label "flag" anywhere, or "flag@call_type" on calls of that type only).
+# S decisive flag cue (label "flag" anywhere, or "flag@call_type" on calls of that type only),
+# P a decisive cue that names a person ("两人受伤", "people trapped": no floor, engine/decide.py).
 Tag = tuple[str, str]
 
 
@@ -46,7 +47,7 @@ def make_hit(kind: str, label: str, cue: str, status: Status) -> Hit:
     # A possible call type still counts for the type: its evidence key is "pos".
     key = (kind, label, "pos" if kind == "T" and status == "unc" else status)
     prefix = FEATURE_PREFIX.get((kind, status))
-    flag = label.partition("@")[0] if kind in ("F", "S", "D") else None
+    flag = label.partition("@")[0] if kind in ("F", "S", "D", "P") else None
     return (kind, label, cue, status, key, prefix + label if prefix else None, flag)
 
 _LATIN = re.compile(r"[a-z0-9]")  # English words or numbers (120, 119, 110 are cues)
@@ -120,6 +121,7 @@ class Lexicon:
             for call_type, words in (lists.get("strong_for") or {}).items():
                 add_cues(words, ("S", f"{label}@{call_type}"))  # decisive on that call type only
             add_cues(lists.get("deny", []) + lists.get("en_deny", []), ("D", label))
+            add_cues(lists.get("person", []) + lists.get("en_person", []), ("P", label))
         # Pattern cues: who did it, then what was done ("叫人拿打火机燎了", "someone sawed through
         # the pipe"); a match is an asserted cue of its flag. The verb alone is searched first
         # (a quick test most calls fail), the whole pattern only when a verb is there.

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from services.classifier.engine import kernel
+from services.classifier.engine.animals import AnimalClauses
 from services.classifier.engine.negation import NegationScope, Status
 from services.classifier.engine.sounds import SoundRepair, load_common, load_table
 from services.classifier.engine.text import Normalizer, en_tokens
@@ -176,6 +177,13 @@ class Lexicon:
         self._en_mask_has = self._en_mask.__contains__
         self._mask_pairs = frozenset(self._mask2)
         self._starts = kernel.pair_starts(self._mask_pairs | frozenset(self._zh2))
+        self.animals = AnimalClauses(spec.get("animal_clauses") or {}, spec["boundaries"]["zh"],
+                                     spec["boundaries"]["en"])
+
+    def _about_animal(self, found: list[Hit]) -> list[Hit]:
+        """A clause about an animal keeps its cues but those of the animal clauses' flags."""
+        flags = self.animals.flags
+        return [h for h in found if h[6] not in flags]
 
     def normalize(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """The normalised text, and the (heard, meant) pairs of sound-alike spans rewritten."""
@@ -206,19 +214,24 @@ class Lexicon:
                             break
         status_at = self.scope.zh_status_at
         zh2 = self._zh2
+        animal = self.animals.zh_spans(t)
+        for s, e in animal:
+            masked.append(t[s:e] + " (about an animal)")
         for i, pair in zip(starts, pairs):
             for cue, n, tags in zh2.get(pair, ()):
                 if n == 2 or t.startswith(cue, i):
                     if spans and any(s < i + n and i < e for s, e in spans):
                         continue
-                    hits += tags[status_at(t, i)]
+                    hits += self._about_animal(tags[status_at(t, i)]) if animal and _inside(i, animal) \
+                        else tags[status_at(t, i)]
         if not self._zh1_chars.isdisjoint(t):
             for ch in sorted(self._zh1_chars.intersection(t), key=t.find):  # in text order
                 tags = self._zh1[ch]
                 i = t.find(ch)
                 while i >= 0:
                     if not (spans and any(s <= i < e for s, e in spans)):
-                        hits += tags[status_at(t, i)]
+                        hits += self._about_animal(tags[status_at(t, i)]) if animal and _inside(i, animal) \
+                            else tags[status_at(t, i)]
                     i = t.find(ch, i + 1)
         for _, verb, rx, tags in self._zh_patterns:
             m = verb.search(t) and rx.search(t)
@@ -243,6 +256,9 @@ class Lexicon:
                     masked.append(phrase)
                     break
         scope = self.scope
+        animal = self.animals.en_spans(tokens)
+        for s, e in animal:
+            masked.append(" ".join(tokens[s:e]) + " (about an animal)")
         # Only positions where a cue starts run Python: word pairs for longer cues, words for
         # single-word ones (longer cues first, as Chinese cues are matched longest first).
         statuses: dict[int, str] = {}
@@ -256,14 +272,15 @@ class Lexicon:
                         status = statuses.get(k)
                         if status is None:
                             status = statuses[k] = scope.en_status(tokens, k)
-                        hits += tags[status]
+                        hits += self._about_animal(tags[status]) if animal and _inside(k, animal) else tags[status]
         for k in compress(positions, map(self._en1_has, tokens)):
             if spans and any(s <= k < e for s, e in spans):
                 continue
             status = statuses.get(k)
             if status is None:
                 status = scope.en_status(tokens, k)
-            hits += self._en1[tokens[k]][status]
+            found = self._en1[tokens[k]][status]
+            hits += self._about_animal(found) if animal and _inside(k, animal) else found
         for words, verb, rx, tags in self._en_patterns:
             # A plain substring test of the agent's words first: most calls have none of them, and
             # a regex of many alternatives costs a test per alternative at every position.
@@ -273,6 +290,10 @@ class Lexicon:
             if m:
                 k = len(en_tokens(t[:m.start()]))
                 hits += _named(tags[scope.en_status(tokens, k)], m.group())
+
+
+def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s <= i < e for s, e in spans)
 
 
 _ZH_CLAUSE = r"[^,.;:!?，。；！？\s]"  # any character but a clause boundary

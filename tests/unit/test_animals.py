@@ -1,0 +1,38 @@
+"""Clauses about an animal (engine/animals.py): DOMAIN.md's flags are about people, so a hurt or
+stuck animal brings no 120 or 119, while a person hurt by an animal still does."""
+
+import pytest
+
+from schemas.codes import Agency
+from schemas.policy import load_policy
+
+
+@pytest.mark.parametrize("text", [
+    "主叫称：路边一只鸽子翅膀受伤飞不起来，一直在马路边扑腾。",
+    "There's a cat with a bleeding leg under the bench by the lake, it can't walk. Who can help it?",
+    "Injured swan on the lake in the park, it can't fly",
+    "cat trapped up a tree crying for hours",
+    "狗卡在下水道里出不来了",
+])
+def test_a_hurt_or_stuck_animal_brings_no_120_or_119(engine, text):
+    c = engine.classify(text, load_policy())
+    assert not ({Agency.EMS_120, Agency.FIRE_119} & set(c.agencies)), c.reasons
+    assert any("(about an animal)" in r for r in c.reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "狗把孩子咬得流血了",                                # an attack and a person in the clause
+    "My daughter was bitten by a dog and is bleeding",
+    "我被狗绊倒摔伤了",
+    "流浪狗扑人 一个老太太腿上流血了",
+    "要生了 羊水破了",                                   # 羊水 is no animal
+])
+def test_a_person_hurt_with_an_animal_in_the_call_still_gets_120(engine, text):
+    c = engine.classify(text, load_policy())
+    assert Agency.EMS_120 in c.agencies, c.reasons
+
+
+def test_the_clause_is_the_unit(engine):
+    """The animal in one clause, the hurt person in the next: the person's cue stands."""
+    c = engine.classify("我家狗冲出去了，邻居家老人追它摔倒了，头磕破流血", load_policy())
+    assert c.flags.injured and Agency.EMS_120 in c.agencies, c.reasons

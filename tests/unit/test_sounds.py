@@ -52,3 +52,17 @@ def test_a_repair_never_writes_a_denial_in(engine, text, agency):
     c = engine.classify(text, load_policy())
     assert agency in c.agencies, c.reasons
     assert not any("as '无人" in r for r in c.reasons)
+
+
+@pytest.mark.parametrize("text, meant", [
+    ("楼上漏水 冇人受伤", "楼上漏水 没人受伤"),
+    ("佢喺入面", "他在入面"),
+    ("晕咗，叫唔醒", "晕了,叫唔醒"),
+])
+def test_cantonese_words_read_as_their_mandarin(engine, text, meant):
+    assert engine.lexicon.normalize(text)[0] == meant
+
+
+def test_a_cantonese_denial_is_a_denial(engine):
+    c = engine.classify("楼上漏水 冇人受伤 就是地板全湿了", load_policy())
+    assert not c.flags.injured and Agency.EMS_120 not in c.agencies, c.reasons

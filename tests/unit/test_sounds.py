@@ -57,7 +57,8 @@ def test_a_repair_never_writes_a_denial_in(engine, text, agency):
 @pytest.mark.parametrize("text, meant", [
     ("楼上漏水 冇人受伤", "楼上漏水 没人受伤"),
     ("佢喺入面", "他在入面"),
-    ("晕咗，叫唔醒", "晕了,叫唔醒"),
+    ("晕咗，叫唔醒", "晕了,叫不醒"),
+    ("唔该晒", "谢谢晒"),
 ])
 def test_cantonese_words_read_as_their_mandarin(engine, text, meant):
     assert engine.lexicon.normalize(text)[0] == meant

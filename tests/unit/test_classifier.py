@@ -79,6 +79,12 @@ def test_emergencies_reach_their_agency(engine, policy, text, agency):
     assert agency in classify(engine, policy, text).agencies
 
 
+def test_petrol_poured_on_a_door_and_lit_is_arson(engine, policy):
+    for text in ["俺们屯有人拿汽油浇老李家大门点着了，火还着着呢", "someone poured petrol on our door and lit it"]:
+        c = engine.classify(text, policy)
+        assert c.flags.deliberate and {Agency.FIRE_119, Agency.POLICE} <= set(c.agencies), c.reasons
+
+
 def test_fight_with_injury_is_police_matter_with_120(engine, policy):
     c = classify(engine, policy, "饭馆门口俩人打架，一个被酒瓶子开瓢了，满脸是血")
     assert c.call_type is CallType.POLICE_MATTER

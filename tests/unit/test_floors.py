@@ -77,9 +77,3 @@ def test_a_decisive_cue_that_names_a_person_has_no_floor(engine):
                         ("车祸 没人受伤", False), (PIGEON, False)]:
         _, _, flags = read_call(Evidence(engine.features(text)), type_p, flag_p, thresholds, reasons := [])
         assert flags["injured"] is named, (text, reasons)
-
-
-def test_petrol_poured_on_a_door_and_lit_is_arson(engine, policy):
-    for text in ["俺们屯有人拿汽油浇老李家大门点着了，火还着着呢", "someone poured petrol on our door and lit it"]:
-        c = engine.classify(text, policy)
-        assert c.flags.deliberate and {Agency.FIRE_119, Agency.POLICE} <= set(c.agencies), c.reasons

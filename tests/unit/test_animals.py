@@ -14,10 +14,12 @@ from schemas.policy import load_policy
     "cat trapped up a tree crying for hours",
     "狗卡在下水道里出不来了",
 ])
-def test_a_hurt_or_stuck_animal_brings_no_120_or_119(engine, text):
+def test_a_hurt_or_stuck_animal_is_not_injured_or_trapped(engine, text):
     c = engine.classify(text, load_policy())
-    assert not ({Agency.EMS_120, Agency.FIRE_119} & set(c.agencies)), c.reasons
+    assert not c.flags.injured and not c.flags.trapped, c.reasons
     assert any("(about an animal)" in r for r in c.reasons)
+    # 120 or 119 only from the safety net's doubt, never from the flags, and then for review
+    assert not ({Agency.EMS_120, Agency.FIRE_119} & set(c.agencies)) or c.review, c.reasons
 
 
 @pytest.mark.parametrize("text", [

@@ -180,8 +180,11 @@ class Lexicon:
         self.animals = AnimalClauses(spec.get("animal_clauses") or {}, spec["boundaries"]["zh"],
                                      spec["boundaries"]["en"])
 
-    def _about_animal(self, found: list[Hit]) -> list[Hit]:
-        """A clause about an animal keeps its cues but those of the animal clauses' flags."""
+    def _outside_animals(self, found: list[Hit], at: int, animal: list[tuple[int, int]]) -> list[Hit]:
+        """The hits of a cue at position `at`: inside a clause about an animal, without those of
+        the animal clauses' flags (injured, trapped)."""
+        if not animal or not any(s <= at < e for s, e in animal):
+            return found
         flags = self.animals.flags
         return [h for h in found if h[6] not in flags]
 
@@ -222,16 +225,14 @@ class Lexicon:
                 if n == 2 or t.startswith(cue, i):
                     if spans and any(s < i + n and i < e for s, e in spans):
                         continue
-                    hits += self._about_animal(tags[status_at(t, i)]) if animal and _inside(i, animal) \
-                        else tags[status_at(t, i)]
+                    hits += self._outside_animals(tags[status_at(t, i)], i, animal)
         if not self._zh1_chars.isdisjoint(t):
             for ch in sorted(self._zh1_chars.intersection(t), key=t.find):  # in text order
                 tags = self._zh1[ch]
                 i = t.find(ch)
                 while i >= 0:
                     if not (spans and any(s <= i < e for s, e in spans)):
-                        hits += self._about_animal(tags[status_at(t, i)]) if animal and _inside(i, animal) \
-                            else tags[status_at(t, i)]
+                        hits += self._outside_animals(tags[status_at(t, i)], i, animal)
                     i = t.find(ch, i + 1)
         for _, verb, rx, tags in self._zh_patterns:
             m = verb.search(t) and rx.search(t)
@@ -272,15 +273,14 @@ class Lexicon:
                         status = statuses.get(k)
                         if status is None:
                             status = statuses[k] = scope.en_status(tokens, k)
-                        hits += self._about_animal(tags[status]) if animal and _inside(k, animal) else tags[status]
+                        hits += self._outside_animals(tags[status], k, animal)
         for k in compress(positions, map(self._en1_has, tokens)):
             if spans and any(s <= k < e for s, e in spans):
                 continue
             status = statuses.get(k)
             if status is None:
                 status = scope.en_status(tokens, k)
-            found = self._en1[tokens[k]][status]
-            hits += self._about_animal(found) if animal and _inside(k, animal) else found
+            hits += self._outside_animals(self._en1[tokens[k]][status], k, animal)
         for words, verb, rx, tags in self._en_patterns:
             # A plain substring test of the agent's words first: most calls have none of them, and
             # a regex of many alternatives costs a test per alternative at every position.
@@ -290,10 +290,6 @@ class Lexicon:
             if m:
                 k = len(en_tokens(t[:m.start()]))
                 hits += _named(tags[scope.en_status(tokens, k)], m.group())
-
-
-def _inside(i: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= i < e for s, e in spans)
 
 
 _ZH_CLAUSE = r"[^,.;:!?，。；！？\s]"  # any character but a clause boundary

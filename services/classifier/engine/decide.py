@@ -21,7 +21,7 @@ added by the safety net.
 
 Safety first: the learned safety net (net.py) gives, for police, 120 and 119 that the decision
 did not route, the probability that the call needs them anyway; the agency is added when that
-reaches its bar (a miss costs 15 needless dispatches for 120/119, 1.5 for police, so that calls
+reaches its bar (a miss costs 15 needless dispatches for 120/119, 3 for police, so that calls
 needing no police stay off the police). A flag the caller names as uncertain ('不知道有没有人受伤')
 brings its 120 or 119 too. Any addition sends the call to review.
 """

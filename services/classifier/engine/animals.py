@@ -6,7 +6,7 @@ and neither a person nor an attack ('被狗咬', 'the dog bit my son', '狗把�
 the cues of the listed flags inside it. lexicon.yaml `animal_clauses` has the words.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
 class AnimalClauses:
@@ -26,22 +26,18 @@ class AnimalClauses:
         """Character spans of the clauses of `t` about an animal."""
         if self._first.isdisjoint(t):
             return []
-        out, start = [], 0
-        for end in [i for i, ch in enumerate(t) if ch in self._zh_bound] + [len(t)]:
-            clause = t[start:end]
-            if any(a in clause for a in self._zh_animals) and not any(k in clause for k in self._zh_keep):
-                out.append((start, end))
-            start = end + 1
-        return out
+        return [(s, e) for s, e in _clauses(t, self._zh_bound)
+                if any(a in t[s:e] for a in self._zh_animals) and not any(k in t[s:e] for k in self._zh_keep)]
 
     def en_spans(self, tokens: list[str]) -> list[tuple[int, int]]:
         """Token spans of the clauses about an animal."""
         if self._en_animals.isdisjoint(tokens):
             return []
-        out, start = [], 0
-        for end in [i for i, w in enumerate(tokens) if w in self._en_bound] + [len(tokens)]:
-            clause = tokens[start:end]
-            if not self._en_animals.isdisjoint(clause) and self._en_keep.isdisjoint(clause):
-                out.append((start, end))
-            start = end + 1
-        return out
+        return [(s, e) for s, e in _clauses(tokens, self._en_bound)
+                if not self._en_animals.isdisjoint(tokens[s:e]) and self._en_keep.isdisjoint(tokens[s:e])]
+
+
+def _clauses(items: Sequence[str], bound: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of the runs of `items` between boundary items."""
+    ends = [i for i, x in enumerate(items) if x in bound] + [len(items)]
+    return list(zip([0] + [e + 1 for e in ends[:-1]], ends))

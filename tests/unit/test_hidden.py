@@ -10,7 +10,7 @@ import pytest
 
 from services.classifier.data.splits import load_corpus
 from services.classifier.engine.features import extract
-from services.classifier.engine.hidden import HiddenLayer, decode_rows, encode_rows
+from services.classifier.engine.hidden import LEVELS, HiddenLayer, decode_rows, encode_rows
 from services.classifier.engine.model import write_model
 from services.classifier.train import TYPES, build_matrix, featurize, make_vocab
 from services.classifier.train_hidden import export_hidden, fit_hidden, hidden_probs
@@ -26,7 +26,7 @@ def test_rows_survive_the_model_file_within_half_a_step():
     rows = [[0.0, 0.375, -0.25, 2 ** -16], [0.0, 0.0, 0.0, 0.0], [-0.5, 0.1, 0.2, 0.49]]
     flat = decode_rows(*encode_rows(rows), width=4)
     for i, row in enumerate(rows):
-        step = max(map(abs, row)) / 127
+        step = max(map(abs, row)) / LEVELS
         got = flat[4 * i:4 * i + 4]
         assert all(abs(g - v) <= step / 2 * 1.0001 for g, v in zip(got, row)), (row, got)
         assert max(map(abs, got)) == pytest.approx(max(map(abs, row)), rel=1e-6)  # the largest is exact

@@ -12,8 +12,10 @@ MLPClassifier); stored in the model file as `hidden`:
      "out_bias": [9]}
 
 and the first layer's rows in the gzip file next to it: int8, H per feature, in the same order;
-a weight is its int8 value times its feature's scale (at most 0.4 % of the row's largest weight
-away from the trained one). engine/model.py reads that file into `rows_bytes`.
+a weight is its int8 value times its feature's scale. The values run from -LEVELS to LEVELS (a
+weight at most 1/(2 LEVELS), 3.3 %, of its row's largest away from the trained one): 8 bits of
+that byte would be noise to gzip, 5 bits compress, and the routing does not move (docs/classifier.md).
+engine/model.py reads that file into `rows_bytes`.
 
 Why it is there: the linear model adds up evidence word by word and cannot say "this word, but
 only without that one". One hidden layer can, and on calls from writers it had never seen it
@@ -44,16 +46,18 @@ def decode_rows(rows: bytes, scales: str, width: int) -> array:
     return array("d", map(mul, q, chain.from_iterable(map(repeat, sc, repeat(width, len(sc))))))
 
 
-def encode_rows(rows) -> tuple[bytes, str]:
-    """Inverse of decode_rows, for training: each feature's row as int8 times a float32 scale
-    (the row's largest weight / 127): a weight moves by at most half a step, 0.4 % of the row's
-    largest."""
+LEVELS = 15  # int8 values from -15 to 15: 5 bits
+
+
+def encode_rows(rows, levels: int = LEVELS) -> tuple[bytes, str]:
+    """Inverse of decode_rows, for training: each feature's row as int8 (-levels..levels) times a
+    float32 scale (the row's largest weight / levels): a weight moves by at most half a step."""
     q, sc = array("b"), array("f")
     for row in rows:
         top = max(abs(float(v)) for v in row)
-        scale = array("f", [top / 127.0])[0]  # as float32, the value the engine will use
+        scale = array("f", [top / levels])[0]  # as float32, the value the engine will use
         sc.append(scale)
-        q.extend(max(-127, min(127, round(float(v) / scale))) if scale else 0 for v in row)
+        q.extend(max(-levels, min(levels, round(float(v) / scale))) if scale else 0 for v in row)
     if sys.byteorder == "big":
         sc.byteswap()
     return q.tobytes(), base64.b64encode(sc.tobytes()).decode("ascii")

@@ -5,8 +5,9 @@ data/common_words.txt). A build step, not run time: it needs pypinyin and jieba 
 
 sounds.txt      one line per pinyin syllable with its tone (bing4): the syllable, a space, every
                 CJK character whose most common reading it is (pypinyin's default reading)
-common_words.txt  the 3- and 4-character words of jieba's dictionary used at least MIN_FREQ times:
-                real words that the repair must never rewrite into a cue (一滴水 is not 一地水)
+common_words.txt  the 2-, 3- and 4-character words of jieba's dictionary used at least MIN_FREQ
+                times: real words that the repair must never rewrite into a cue (一滴水 is not
+                一地水) nor split (腿脚不行 is not 腿叫不醒)
 """
 
 import os
@@ -36,7 +37,7 @@ def main() -> int:
     with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as fh:
         for line in fh:
             parts = line.split()
-            if len(parts) >= 2 and len(parts[0]) in (3, 4) and int(parts[1]) >= MIN_FREQ:
+            if len(parts) >= 2 and len(parts[0]) in (2, 3, 4) and int(parts[1]) >= MIN_FREQ:
                 words.add(parts[0])
     with open(COMMON_FILE, "w", encoding="utf-8") as fh:
         fh.write("\n".join(sorted(words)) + "\n")

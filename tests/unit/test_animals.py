@@ -28,6 +28,7 @@ def test_a_hurt_or_stuck_animal_is_not_injured_or_trapped(engine, text):
     "我被狗绊倒摔伤了",
     "流浪狗扑人 一个老太太腿上流血了",
     "要生了 羊水破了",                                   # 羊水 is no animal
+    "Walking my dog and a stray bit my calf, no owner anywhere, it's bleeding quite a lot",  # the calf
 ])
 def test_a_person_hurt_with_an_animal_in_the_call_still_gets_120(engine, text):
     c = engine.classify(text, load_policy())
@@ -38,3 +39,22 @@ def test_the_clause_is_the_unit(engine):
     """The animal in one clause, the hurt person in the next: the person's cue stands."""
     c = engine.classify("我家狗冲出去了，邻居家老人追它摔倒了，头磕破流血", load_policy())
     assert c.flags.injured and Agency.EMS_120 in c.agencies, c.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "a swan on the frozen lake. it can't get out",          # 'it' names the animal of the call
+    "下水井里有只小猫，叫了一上午，它出不来了",              # 它 likewise
+    "一只猫掉进下水道，出不来了，一直叫",                    # the next clause carries the cat
+])
+def test_the_animal_named_by_a_pronoun_or_carried_to_the_next_clause(engine, text):
+    c = engine.classify(text, load_policy())
+    assert not c.flags.trapped, c.reasons
+    assert not ({Agency.EMS_120, Agency.FIRE_119} & set(c.agencies)) or c.review, c.reasons
+
+
+def test_a_carried_clause_keeps_a_persons_injury_and_says_nothing_it_did_not_set_aside(engine):
+    """A caller drops their own subject too: only trapped is carried, and only a clause where a
+    cue was set aside is named in the reasons."""
+    c = engine.classify("遛狗的时候，摔倒了，流血了", load_policy())
+    assert c.flags.injured and Agency.EMS_120 in c.agencies, c.reasons
+    assert not any("流血了 (about an animal)" in r or "摔倒了 (about an animal)" in r for r in c.reasons), c.reasons

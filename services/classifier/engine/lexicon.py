@@ -9,13 +9,14 @@ only possible ("unc").
 """
 
 import re
+from collections.abc import Callable
 from itertools import compress
 from pathlib import Path
 
 import yaml
 
 from services.classifier.engine import kernel
-from services.classifier.engine.animals import AnimalClauses
+from services.classifier.engine.animals import AnimalClauses, Span
 from services.classifier.engine.negation import NegationScope, Status
 from services.classifier.engine.sounds import SoundRepair, load_common, load_table
 from services.classifier.engine.text import Normalizer, en_tokens
@@ -180,13 +181,24 @@ class Lexicon:
         self.animals = AnimalClauses(spec.get("animal_clauses") or {}, spec["boundaries"]["zh"],
                                      spec["boundaries"]["en"])
 
-    def _outside_animals(self, found: list[Hit], at: int, animal: list[tuple[int, int]]) -> list[Hit]:
+    @staticmethod
+    def _outside_animals(found: list[Hit], at: int, animal: list[Span], aside: set[int]) -> list[Hit]:
         """The hits of a cue at position `at`: inside a clause about an animal, without those of
-        the animal clauses' flags (injured, trapped)."""
-        if not animal or not any(s <= at < e for s, e in animal):
-            return found
-        flags = self.animals.flags
-        return [h for h in found if h[6] not in flags]
+        the flags set aside there (injured, trapped; engine/animals.py). `aside` collects the
+        clauses (by index) where a hit was set aside."""
+        for j, (s, e, flags) in enumerate(animal):
+            if s <= at < e:
+                kept = [h for h in found if h[6] not in flags]
+                if len(kept) < len(found):
+                    aside.add(j)
+                return kept
+        return found
+
+    def _animal_reasons(self, animal: list[Span], aside: set[int], text: Callable[[int, int], str]) -> list[str]:
+        """'… (about an animal)' for the clauses naming an animal, and for those carrying its
+        subject where a cue was set aside."""
+        return [text(s, e) + " (about an animal)" for j, (s, e, flags) in enumerate(animal)
+                if flags == self.animals.flags or j in aside]
 
     def normalize(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """The normalised text, and the (heard, meant) pairs of sound-alike spans rewritten."""
@@ -217,23 +229,23 @@ class Lexicon:
                             break
         status_at = self.scope.zh_status_at
         zh2 = self._zh2
-        animal = self.animals.zh_spans(t)
-        for s, e in animal:
-            masked.append(t[s:e] + " (about an animal)")
+        animal, aside = self.animals.zh_spans(t), set()
         for i, pair in zip(starts, pairs):
             for cue, n, tags in zh2.get(pair, ()):
                 if n == 2 or t.startswith(cue, i):
                     if spans and any(s < i + n and i < e for s, e in spans):
                         continue
-                    hits += self._outside_animals(tags[status_at(t, i)], i, animal)
+                    hits += self._outside_animals(tags[status_at(t, i)], i, animal, aside)
         if not self._zh1_chars.isdisjoint(t):
             for ch in sorted(self._zh1_chars.intersection(t), key=t.find):  # in text order
                 tags = self._zh1[ch]
                 i = t.find(ch)
                 while i >= 0:
                     if not (spans and any(s <= i < e for s, e in spans)):
-                        hits += self._outside_animals(tags[status_at(t, i)], i, animal)
+                        hits += self._outside_animals(tags[status_at(t, i)], i, animal, aside)
                     i = t.find(ch, i + 1)
+        if animal:
+            masked += self._animal_reasons(animal, aside, lambda s, e: t[s:e])
         for _, verb, rx, tags in self._zh_patterns:
             m = verb.search(t) and rx.search(t)
             if m:
@@ -257,9 +269,7 @@ class Lexicon:
                     masked.append(phrase)
                     break
         scope = self.scope
-        animal = self.animals.en_spans(tokens)
-        for s, e in animal:
-            masked.append(" ".join(tokens[s:e]) + " (about an animal)")
+        animal, aside = self.animals.en_spans(tokens), set()
         # Only positions where a cue starts run Python: word pairs for longer cues, words for
         # single-word ones (longer cues first, as Chinese cues are matched longest first).
         statuses: dict[int, str] = {}
@@ -273,14 +283,16 @@ class Lexicon:
                         status = statuses.get(k)
                         if status is None:
                             status = statuses[k] = scope.en_status(tokens, k)
-                        hits += self._outside_animals(tags[status], k, animal)
+                        hits += self._outside_animals(tags[status], k, animal, aside)
         for k in compress(positions, map(self._en1_has, tokens)):
             if spans and any(s <= k < e for s, e in spans):
                 continue
             status = statuses.get(k)
             if status is None:
                 status = scope.en_status(tokens, k)
-            hits += self._outside_animals(self._en1[tokens[k]][status], k, animal)
+            hits += self._outside_animals(self._en1[tokens[k]][status], k, animal, aside)
+        if animal:
+            masked += self._animal_reasons(animal, aside, lambda s, e: " ".join(tokens[s:e]))
         for words, verb, rx, tags in self._en_patterns:
             # A plain substring test of the agent's words first: most calls have none of them, and
             # a regex of many alternatives costs a test per alternative at every position.

@@ -33,6 +33,19 @@ def test_real_words_and_short_spans_are_left_alone(repair, text):
     assert repair.repair(text) == (text, [])
 
 
+@pytest.mark.parametrize("cue, text", [
+    ("叫不醒", "老人腿脚不行，爬不了楼"),      # 腿脚 is a word: not 腿叫不醒
+    ("偷东西", "信箱里头东西被抽走了"),        # 里头: not 里偷东西
+    ("滑下来", "保姆打电话下来说的"),          # 电话: not 电滑下来
+])
+def test_a_repair_never_splits_a_word_the_caller_said(cue, text):
+    assert SoundRepair([cue], load_table(), load_common()).repair(text) == (text, [])
+
+
+def test_a_slip_next_to_a_word_it_does_not_split_is_still_repaired():
+    assert SoundRepair(["叫不醒"], load_table(), load_common()).repair("我爸脚不醒了")[0] == "我爸叫不醒了"
+
+
 def test_a_differing_grammar_word_is_not_a_slip():
     repair = SoundRepair(["没打人"], load_table(), load_common())
     assert repair.repair("周围没大人") == ("周围没大人", [])

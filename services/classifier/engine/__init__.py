@@ -18,7 +18,7 @@ from schemas.policy import RoutingPolicy
 from services.classifier.engine import kernel
 from services.classifier.engine.decide import decide
 from services.classifier.engine.features import EN_NEGATORS, CallFeatures, cue_grams, extract
-from services.classifier.engine.lexicon import LEXICON_FILE, Lexicon, load_lexicon
+from services.classifier.engine.lexicon import LEXICON_FILE, LEXICON_TABLES, Lexicon, load_lexicon
 from services.classifier.engine.model import MODEL_FILE, LinearModel, file_digest, load_model, model_files
 
 
@@ -47,5 +47,7 @@ class Engine:
 def load_engine(model_file: Path = MODEL_FILE, lexicon_file: Path = LEXICON_FILE) -> Engine:
     model = load_model(model_file)
     stamp = model.trained_on.get("date", "0000.00.00")
-    version = f"clf-{stamp}-{file_digest(*model_files(model_file, model), lexicon_file)}"
+    # The version hashes every file that decides a classification: the model's, the lexicon and
+    # the tables it reads (sound repair, pinyin).
+    version = f"clf-{stamp}-{file_digest(*model_files(model_file, model), lexicon_file, *LEXICON_TABLES)}"
     return Engine(load_lexicon(lexicon_file), model, version)

@@ -157,7 +157,8 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
     if feats.masked:
         reasons.append(f"misleading words set aside: {_fmt(feats.masked)}")
     if feats.heard:
-        reasons.append("read as sounding alike: " + ", ".join(f"'{h}' as '{m}'" for h, m in feats.heard))
+        reasons.append("read as sounding alike: " + ", ".join(
+            f"'{h}' as '{m}'" + (" (typed in pinyin)" if h.isascii() else "") for h, m in feats.heard))
 
     fast = FastPolicy.of(policy)
     mask = 0

@@ -18,10 +18,14 @@ import yaml
 from services.classifier.engine import kernel
 from services.classifier.engine.animals import AnimalClauses, Span
 from services.classifier.engine.negation import NegationScope, Status
-from services.classifier.engine.sounds import SoundRepair, load_common, load_table
+from services.classifier.engine.pinyin import PINYIN_FILE, PinyinReader
+from services.classifier.engine.pinyin import load_table as load_pinyin
+from services.classifier.engine.sounds import COMMON_FILE, SOUNDS_FILE, SoundRepair, load_common, load_table
 from services.classifier.engine.text import Normalizer, en_tokens
 
 LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "lexicon.yaml"
+# The tables the lexicon reads besides its own file; the engine version hashes them too.
+LEXICON_TABLES = tuple(p for p in (SOUNDS_FILE, COMMON_FILE, PINYIN_FILE) if p.exists())
 
 # Tag kinds: T strong type cue, W weak type cue, F flag cue, D flag denial ("人没事"),
 # S decisive flag cue (label "flag" anywhere, or "flag@call_type" on calls of that type only),
@@ -140,6 +144,9 @@ class Lexicon:
         if spec.get("sound_repair"):
             words = set(zh) | {self.normalizer.normalize(str(v)) for v in spec["normalize"].values()}
             self.sounds = SoundRepair(words, load_table(), load_common())
+        self.zh_cues = frozenset(zh)
+        # Calls typed in toneless pinyin, read as characters first (engine/pinyin.py).
+        self.pinyin = PinyinReader(*load_pinyin()) if spec.get("pinyin") and PINYIN_FILE.exists() else None
         self.cue_count = len(zh) + len(en)
         # Chinese cues of 2+ characters indexed by their first two characters, longest first.
         # Each cue's hits are built once per status: a match only picks the list for its status.
@@ -203,9 +210,16 @@ class Lexicon:
     def normalize(self, text: str) -> tuple[str, list[tuple[str, str]]]:
         """The normalised text, and the (heard, meant) pairs of sound-alike spans rewritten."""
         t = self.normalizer.normalize(text)
+        heard: list[tuple[str, str]] = []
+        if self.pinyin is not None and t.isascii():
+            read = self.pinyin.read(t)
+            if read != t:
+                heard.append((t, read))
+                t = read
         if self.sounds is None or t.isascii():
-            return t, []
-        return self.sounds.repair(t)
+            return t, heard
+        t, fixes = self.sounds.repair(t)
+        return t, heard + fixes
 
     def analyse(self, t: str) -> Scan:
         """Cue matches of a normalised text (misleading phrases set aside), with negation status."""

@@ -53,6 +53,15 @@ def test_misleading_fire_words_are_not_fire(engine, policy, text):
     assert Agency.POLICE not in c.agencies
 
 
+@pytest.mark.parametrize("text", [
+    "My mum got a call from 'the gas company' saying she has to transfer 2,000 yuan today or they'll cut her off.",
+    "Someone upstairs is flicking lit cigarette butts onto the parked cars. One's left a burn mark on my bonnet.",
+])
+def test_injury_words_about_a_supply_or_a_car_are_not_an_injury(engine, policy, text):
+    c = classify(engine, policy, text)
+    assert not c.flags.injured and Agency.EMS_120 not in c.agencies, c.reasons
+
+
 def test_kitchen_knife_while_cooking_is_medical_not_police(engine, policy):
     c = classify(engine, policy, "切菜的时候菜刀把手指头切了个大口子，流了好多血，止不住")
     assert c.flags.injured and Agency.EMS_120 in c.agencies

@@ -56,6 +56,7 @@ def test_misleading_fire_words_are_not_fire(engine, policy, text):
 @pytest.mark.parametrize("text", [
     "My mum got a call from 'the gas company' saying she has to transfer 2,000 yuan today or they'll cut her off.",
     "Someone upstairs is flicking lit cigarette butts onto the parked cars. One's left a burn mark on my bonnet.",
+    "楼上那两口子又吵起来了，摔东西的声音，吵得我们睡不着",    # 两口子 is a couple, not a cut (口子)
 ])
 def test_injury_words_about_a_supply_or_a_car_are_not_an_injury(engine, policy, text):
     c = classify(engine, policy, text)

@@ -61,7 +61,9 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_gen43a.jsonl", "corpus_gen43b.jsonl", "corpus_gen43c.jsonl", "corpus_gen43d.jsonl", "corpus_gen43e.jsonl", "corpus_gen43f.jsonl",
                 "corpus_gen44a.jsonl", "corpus_gen44b.jsonl", "corpus_gen44c.jsonl", "corpus_gen44d.jsonl", "corpus_gen44e.jsonl", "corpus_gen44f.jsonl",
                 "corpus_gen45a.jsonl", "corpus_gen45b.jsonl", "corpus_gen45c.jsonl", "corpus_gen45d.jsonl", "corpus_gen45e.jsonl", "corpus_gen45f.jsonl",
-                "corpus_gen46a.jsonl", "corpus_gen46b.jsonl", "corpus_gen46c.jsonl", "corpus_gen46d.jsonl", "corpus_gen46e.jsonl", "corpus_gen46f.jsonl")
+                "corpus_gen46a.jsonl", "corpus_gen46b.jsonl", "corpus_gen46c.jsonl", "corpus_gen46d.jsonl", "corpus_gen46e.jsonl", "corpus_gen46f.jsonl",
+                "corpus_gen47a.jsonl", "corpus_gen47b.jsonl", "corpus_gen47c.jsonl", "corpus_gen47d.jsonl", "corpus_gen47e.jsonl", "corpus_gen47f.jsonl",
+                "corpus_gen48a.jsonl", "corpus_gen48b.jsonl", "corpus_gen48c.jsonl", "corpus_gen48d.jsonl", "corpus_gen48e.jsonl", "corpus_gen48f.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

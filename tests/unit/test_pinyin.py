@@ -24,6 +24,7 @@ def test_an_emergency_typed_in_pinyin_reaches_its_agency(engine, text, agency):
     c = engine.classify(text, load_policy())
     assert agency in c.agencies, c.reasons
     assert any("(typed in pinyin)" in r for r in c.reasons), c.reasons
+    assert c.review and any("typed in pinyin, check the reading" in r for r in c.reasons)
 
 
 def test_pinyin_words_inside_an_english_call_are_read_too(engine):

@@ -170,13 +170,16 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
     reasons.append(fast.reason[top, mask])
     for agency, why in extra.items():
         reasons.append(f"safety: {agency.value} added, {why}")
-    review = confidence < fast.review_below or bool(extra)
+    pinyin = any(h.isascii() for h, _ in feats.heard)  # the characters are the engine's guess
+    review = confidence < fast.review_below or bool(extra) or pinyin
     if review:
         why = []
         if confidence < fast.review_below:
             why.append(f"confidence {confidence:.2f} below {fast.review_below}")
         if extra:
             why.append("another reading needs an emergency agency")
+        if pinyin:
+            why.append("typed in pinyin, check the reading")
         reasons.append("review: " + "; ".join(why))
     return build_classification(top, mask, round(confidence, 4), review, reasons,
                                 list(routed) + list(extra), version)

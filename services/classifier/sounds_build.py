@@ -1,10 +1,13 @@
 """Write the sound tables that the classifier's sound-alike repair reads (data/sounds.txt,
-data/common_words.txt). A build step, not run time: it needs pypinyin and jieba (dev extras).
+data/common_words.txt, data/simplified.txt). A build step, not run time: it needs pypinyin, jieba
+and hanziconv (dev extras).
 
     python -m services.classifier.sounds_build
 
 sounds.txt      one line per pinyin syllable with its tone (bing4): the syllable, a space, every
                 CJK character whose most common reading it is (pypinyin's default reading)
+simplified.txt  one line per traditional character whose simplified form differs: the two
+                characters (hanziconv, character by character)
 common_words.txt  the 2-, 3- and 4-character words of jieba's dictionary used at least MIN_FREQ
                 times: real words that the repair must never rewrite into a cue (一滴水 is not
                 一地水) nor split (腿脚不行 is not 腿叫不醒)
@@ -15,6 +18,7 @@ import sys
 from collections import defaultdict
 
 from services.classifier.engine.sounds import COMMON_FILE, SOUNDS_FILE
+from services.classifier.engine.text import SIMPLIFIED_FILE
 
 MIN_FREQ = 30
 CJK = range(0x4E00, 0x9FA6)
@@ -41,7 +45,12 @@ def main() -> int:
                 words.add(parts[0])
     with open(COMMON_FILE, "w", encoding="utf-8") as fh:
         fh.write("\n".join(sorted(words)) + "\n")
-    print(f"{len(by_sound)} syllables; {len(words)} common words")
+    from hanziconv import HanziConv
+    pairs = [(chr(cp), HanziConv.toSimplified(chr(cp))) for cp in CJK]
+    pairs = [(t, s) for t, s in pairs if len(s) == 1 and s != t]
+    with open(SIMPLIFIED_FILE, "w", encoding="utf-8") as fh:
+        fh.writelines(f"{t} {s}\n" for t, s in pairs)
+    print(f"{len(by_sound)} syllables; {len(words)} common words; {len(pairs)} traditional characters")
     return 0
 
 

@@ -83,3 +83,14 @@ def test_cantonese_words_read_as_their_mandarin(engine, text, meant):
 def test_a_cantonese_denial_is_a_denial(engine):
     c = engine.classify("楼上漏水 冇人受伤 就是地板全湿了", load_policy())
     assert not c.flags.injured and Agency.EMS_120 not in c.agencies, c.reasons
+
+
+@pytest.mark.parametrize("text, agency", [
+    ("樓上著火了 好大的煙", Agency.FIRE_119),             # traditional characters, as written in Hong Kong and Taiwan
+    ("我爸爸暈倒了 叫不醒 快叫救護車", Agency.EMS_120),
+    ("電梯壞了 有人被困在裡面", Agency.FIRE_119),
+])
+def test_traditional_characters_are_read_as_simplified(engine, text, agency):
+    c = engine.classify(text, load_policy())
+    assert agency in c.agencies, c.reasons
+    assert not set(engine.features(text).text) & set("樓著煙暈護電壞裡")

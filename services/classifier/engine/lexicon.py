@@ -21,11 +21,11 @@ from services.classifier.engine.negation import NegationScope, Status
 from services.classifier.engine.pinyin import PINYIN_FILE, PinyinReader
 from services.classifier.engine.pinyin import load_table as load_pinyin
 from services.classifier.engine.sounds import COMMON_FILE, SOUNDS_FILE, SoundRepair, load_common, load_table
-from services.classifier.engine.text import Normalizer, en_tokens
+from services.classifier.engine.text import SIMPLIFIED_FILE, Normalizer, en_tokens, load_simplified
 
 LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "lexicon.yaml"
 # The tables the lexicon reads besides its own file; the engine version hashes them too.
-LEXICON_TABLES = tuple(p for p in (SOUNDS_FILE, COMMON_FILE, PINYIN_FILE) if p.exists())
+LEXICON_TABLES = tuple(p for p in (SOUNDS_FILE, COMMON_FILE, PINYIN_FILE, SIMPLIFIED_FILE) if p.exists())
 
 # Tag kinds: T strong type cue, W weak type cue, F flag cue, D flag denial ("人没事"),
 # S decisive flag cue (label "flag" anywhere, or "flag@call_type" on calls of that type only),
@@ -96,7 +96,7 @@ def inflections(word: str) -> list[str]:
 class Lexicon:
     def __init__(self, spec: dict) -> None:
         self.spec = spec
-        self.normalizer = Normalizer(spec["normalize"])
+        self.normalizer = Normalizer(spec["normalize"], load_simplified() if spec.get("simplified") else None)
         self.scope = NegationScope(spec)
         zh: dict[str, set[Tag]] = {}
         en: dict[tuple[str, ...], set[Tag]] = {}

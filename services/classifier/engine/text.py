@@ -6,6 +6,7 @@ per table, not once per phrase. Misleading phrases are set aside later, by the l
 
 import re
 import unicodedata
+from pathlib import Path
 from collections.abc import Iterable
 
 from services.classifier.engine import kernel
@@ -22,8 +23,12 @@ def _alternation(phrases: Iterable[str]) -> re.Pattern | None:
 
 
 class Normalizer:
-    def __init__(self, rewrites: dict[str, str]) -> None:
+    def __init__(self, rewrites: dict[str, str], simplified: dict[int, str] | None = None) -> None:
         self._rewrites = {str(k).lower(): str(v).lower() for k, v in rewrites.items()}
+        # Traditional characters as their simplified form (樓 楼, 傷 伤, 護 护), before the rewrites:
+        # callers from Hong Kong, Macao and Taiwan write them (data/simplified.txt).
+        self._simplified = simplified or {}
+        self._traditional = frozenset(map(chr, self._simplified))
         # Three tables: a regex alternation costs a test per phrase at every position, so English
         # text never runs the Chinese phrases, Chinese text runs the English ones only when it has
         # Latin letters, and contractions ("can't") run only on text with an apostrophe.
@@ -46,6 +51,8 @@ class Normalizer:
                 text = text.replace("\uff1a", ":")
             if not unicodedata.is_normalized("NFKC", text):
                 text = unicodedata.normalize("NFKC", text)
+            if not self._traditional.isdisjoint(text):
+                text = text.translate(self._simplified)
         t = text.lower()
         if "\u2019" in t or "\u2018" in t:
             t = t.translate(_QUOTES)
@@ -76,3 +83,14 @@ if kernel.AVAILABLE:  # the same tokens, from the compiled kernel (engine/kernel
 def en_words(t: str) -> list[str]:
     """Lower-case English words and numbers (no punctuation), apostrophes dropped."""
     return _EN_WORD.findall(t.replace("'", ""))
+
+
+SIMPLIFIED_FILE = Path(__file__).resolve().parents[1] / "data" / "simplified.txt"
+
+
+def load_simplified(path: Path = SIMPLIFIED_FILE) -> dict[int, str]:
+    """str.translate table: traditional character -> simplified (one pair per line)."""
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8") as fh:
+        return {ord(a): b for a, b in (line.split() for line in fh if line.strip())}

@@ -1,6 +1,6 @@
 """Write the sound tables that the classifier's sound-alike repair reads (data/sounds.txt,
 data/common_words.txt, data/simplified.txt). A build step, not run time: it needs pypinyin, jieba
-and hanziconv (dev extras).
+(dev extras) and hanziconv (`pip install hanziconv`: only this step needs it).
 
     python -m services.classifier.sounds_build
 

@@ -3,6 +3,7 @@ unless the model all but rules the flag out, and the floor is tuned so that it n
 that truly needs 120 to save a few needless dispatches."""
 
 import numpy as np
+import pytest
 
 from schemas.codes import Agency
 
@@ -77,3 +78,22 @@ def test_a_decisive_cue_that_names_a_person_has_no_floor(engine):
                         ("车祸 没人受伤", False), (PIGEON, False)]:
         _, _, flags = read_call(Evidence(engine.features(text)), type_p, flag_p, thresholds, reasons := [])
         assert flags["injured"] is named, (text, reasons)
+
+
+@pytest.mark.parametrize("text", [
+    "有人坠楼",
+    "孩子从阳台掉下去了",
+    "a man fell from the 5th floor",
+    "child fell out of the window",
+    "kid fell from balcony",
+])
+def test_a_person_falling_from_a_height_gets_120(engine, policy, text):
+    """A person fell from a building: 120 whatever else the call says (lexicon `person` cues);
+    until the ninth session these went to property management alone, as a falling object."""
+    c = engine.classify(text, policy)
+    assert c.flags.injured and Agency.EMS_120 in c.agencies, c.reasons
+
+
+def test_an_object_falling_from_a_balcony_is_no_injury(engine, policy):
+    c = engine.classify("a flower pot fell from the balcony, nobody was under it", policy)
+    assert Agency.EMS_120 not in c.agencies, c.reasons

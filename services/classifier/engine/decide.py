@@ -148,6 +148,16 @@ def read_call(ev: Evidence, type_p: dict[str, float], flag_p: dict[str, float], 
     return top, confidence, flags
 
 
+def _by_how(heard: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """The rewrites of the call's text by kind: Chinese sound-alikes, pinyin, English misspellings."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for h, m in heard:
+        how = "read as sounding alike" if not h.isascii() else "read as misspelt" if m.isascii() \
+            else "read from pinyin"
+        out.setdefault(how, []).append((h, m))
+    return out
+
+
 def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, float],
            thresholds: dict, policy: RoutingPolicy, version: str, net: SafetyNet | None = None,
            context: Context | None = None) -> Classification:
@@ -157,8 +167,8 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
     if feats.masked:
         reasons.append(f"misleading words set aside: {_fmt(feats.masked)}")
     if feats.heard:
-        reasons.append("read as sounding alike: " + ", ".join(
-            f"'{h}' as '{m}'" + (" (typed in pinyin)" if h.isascii() else "") for h, m in feats.heard))
+        for how, pairs in _by_how(feats.heard).items():
+            reasons.append(f"{how}: " + ", ".join(f"'{h}' as '{m}'" for h, m in pairs))
 
     fast = FastPolicy.of(policy)
     mask = 0
@@ -170,7 +180,7 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
     reasons.append(fast.reason[top, mask])
     for agency, why in extra.items():
         reasons.append(f"safety: {agency.value} added, {why}")
-    pinyin = any(h.isascii() for h, _ in feats.heard)  # the characters are the engine's guess
+    pinyin = any(h.isascii() and not m.isascii() for h, m in feats.heard)  # the characters are a guess
     review = confidence < fast.review_below or bool(extra) or pinyin
     if review:
         why = []

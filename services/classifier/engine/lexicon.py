@@ -20,12 +20,13 @@ from services.classifier.engine.animals import AnimalClauses, Span
 from services.classifier.engine.negation import NegationScope, Status
 from services.classifier.engine.pinyin import PINYIN_FILE, PinyinReader
 from services.classifier.engine.pinyin import load_table as load_pinyin
+from services.classifier.engine.spelling import ENGLISH_FILE, SpellRepair, load_words
 from services.classifier.engine.sounds import COMMON_FILE, SOUNDS_FILE, SoundRepair, load_common, load_table
 from services.classifier.engine.text import SIMPLIFIED_FILE, Normalizer, en_tokens, load_simplified
 
 LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "lexicon.yaml"
 # The tables the lexicon reads besides its own file; the engine version hashes them too.
-LEXICON_TABLES = tuple(p for p in (SOUNDS_FILE, COMMON_FILE, PINYIN_FILE, SIMPLIFIED_FILE) if p.exists())
+LEXICON_TABLES = tuple(p for p in (SOUNDS_FILE, COMMON_FILE, PINYIN_FILE, SIMPLIFIED_FILE, ENGLISH_FILE) if p.exists())
 
 # Tag kinds: T strong type cue, W weak type cue, F flag cue, D flag denial ("人没事"),
 # S decisive flag cue (label "flag" anywhere, or "flag@call_type" on calls of that type only),
@@ -145,6 +146,12 @@ class Lexicon:
             words = set(zh) | {self.normalizer.normalize(str(v)) for v in spec["normalize"].values()}
             self.sounds = SoundRepair(words, load_table(), load_common())
         self.zh_cues = frozenset(zh)
+        # Misspelt English cue words ('fier', 'bleding'), read as the cue (engine/spelling.py).
+        self.spelling = None
+        if spec.get("spelling") and ENGLISH_FILE.exists():
+            en_words = {w for key in en for w in key} | {w for m in spec["mask"] if str(m).isascii()
+                                                         for w in en_tokens(self.normalizer.normalize(str(m)))}
+            self.spelling = SpellRepair(en_words, load_words())
         # Calls typed in toneless pinyin, read as characters first (engine/pinyin.py).
         self.pinyin = PinyinReader(*load_pinyin()) if spec.get("pinyin") and PINYIN_FILE.exists() else None
         self.cue_count = len(zh) + len(en)
@@ -216,6 +223,9 @@ class Lexicon:
             if read != t:
                 heard.append((t, read))
                 t = read
+        if self.spelling is not None and _LATIN.search(t):
+            t, slips = self.spelling.repair(t)
+            heard += slips
         if self.sounds is None or t.isascii():
             return t, heard
         t, fixes = self.sounds.repair(t)

@@ -58,6 +58,8 @@ def make_hit(kind: str, label: str, cue: str, status: Status) -> Hit:
     return (kind, label, cue, status, key, prefix + label if prefix else None, flag)
 
 _LATIN = re.compile(r"[a-z0-9]")  # English words or numbers (120, 119, 110 are cues)
+_LETTERS = re.compile(r"[a-z]")
+_WORDS = re.compile(r"[a-z]+")
 
 
 class Scan:
@@ -218,13 +220,14 @@ class Lexicon:
         """The normalised text, and the (heard, meant) pairs of sound-alike spans rewritten."""
         t = self.normalizer.normalize(text)
         heard: list[tuple[str, str]] = []
-        if self.pinyin is not None and t.isascii():
-            read = self.pinyin.read(t)
+        words = _WORDS.findall(t) if t.isascii() else None  # shared by the two readers below
+        if self.pinyin is not None and words is not None:
+            read = self.pinyin.read(t, words)
             if read != t:
                 heard.append((t, read))
-                t = read
-        if self.spelling is not None and _LATIN.search(t):
-            t, slips = self.spelling.repair(t)
+                t, words = read, None
+        if self.spelling is not None and (words is not None or _LETTERS.search(t)):
+            t, slips = self.spelling.repair(t, words)
             heard += slips
         if self.sounds is None or t.isascii():
             return t, heard

@@ -45,7 +45,7 @@ def load_table(path: Path = PINYIN_FILE) -> tuple[dict[str, str], frozenset[str]
 
 
 class PinyinReader:
-    __slots__ = ("_table", "_syllables", "_longest", "_english", "_seen")
+    __slots__ = ("_table", "_syllables", "_longest", "_english", "_seen", "_plain", "_pinyin")
 
     def __init__(self, table: dict[str, str], english: frozenset[str] = frozenset()) -> None:
         self._table = table
@@ -53,6 +53,9 @@ class PinyinReader:
         self._longest = max(map(len, self._syllables), default=0)
         self._english = _ENGLISH | english
         self._seen: dict[str, list[str] | None] = {}  # words already split (English calls repeat them)
+        # Words already seen: 0 no pinyin, 1 pinyin but also English, 2 pinyin and no English.
+        self._plain: dict[str, int] = {}
+        self._pinyin: set[str] = set()  # the words marked 2
 
     def syllables(self, word: str) -> list[str] | None:
         """`word` split into the fewest pinyin syllables, or None when it is no pinyin. A vowel
@@ -76,6 +79,33 @@ class PinyinReader:
                     best[j] = best[i] + [word[i:j]]
         return best[n]
 
+    def _may_hold_pinyin(self, words: list[str]) -> bool:
+        """A quick test that English calls fail: some word splits into syllables and is no English
+        word, and either half the words are pinyin or MIN_RUN such words stand in a row."""
+        if len(words) < 2:
+            return False
+        new = set(words).difference(self._plain)  # set operations in C: English calls end here
+        if new:
+            if len(self._plain) > 200_000:
+                self._plain.clear()
+                self._pinyin.clear()
+            for w in new:
+                mark = self._plain[w] = 0 if self.syllables(w) is None else 1 if w in self._english else 2
+                if mark == 2:
+                    self._pinyin.add(w)
+        if self._pinyin.isdisjoint(words):
+            return False
+        plain = self._plain
+        marks = [plain[w] for w in words]
+        if 2 * marks.count(2) + marks.count(1) >= len(words):
+            return True  # maybe pinyin as a whole (is_pinyin decides)
+        run = 0
+        for m in marks:
+            run = run + 1 if m == 2 else 0
+            if run >= MIN_RUN:
+                return True
+        return False
+
     def is_pinyin(self, t: str) -> bool:
         """Whether a text (already lower-cased ASCII) is written in pinyin: at least two words, and
         nearly all of them split into syllables, not counting English words that also do."""
@@ -86,10 +116,13 @@ class PinyinReader:
         english = sum(1 for w in words if w in self._english)
         return pinyin - english >= MIN_SHARE * (len(words) - english) and pinyin > english
 
-    def read(self, t: str) -> str:
+    def read(self, t: str, words: list[str] | None = None) -> str:
         """The text (lower-cased ASCII) with its pinyin written in characters: every run of pinyin
         words when the text is pinyin, else only runs of at least MIN_RUN words that are no
-        English ('lou shang lou shui, bathroom ceiling is raining')."""
+        English ('lou shang lou shui, bathroom ceiling is raining'). `words`: the text's words
+        ([a-z]+), when the caller has them already."""
+        if not self._may_hold_pinyin(_WORD.findall(t) if words is None else words):
+            return t
         whole = self.is_pinyin(t)
         out, last = [], 0
         for m in _RUN.finditer(t):

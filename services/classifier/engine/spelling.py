@@ -17,6 +17,7 @@ from pathlib import Path
 ENGLISH_FILE = Path(__file__).resolve().parents[1] / "data" / "english_words.txt"
 MIN_LEN = 4
 _WORD = re.compile(r"[a-z]+")
+_LONG = re.compile(r"[a-z]{%d,}" % MIN_LEN)  # the words long enough to repair
 
 
 def load_words(path: Path = ENGLISH_FILE) -> frozenset[str]:
@@ -50,7 +51,7 @@ def one_edit(a: str, b: str) -> bool:
 
 
 class SpellRepair:
-    __slots__ = ("_known", "_index")
+    __slots__ = ("_known", "_index", "_meant")
 
     def __init__(self, targets: Iterable[str], known: frozenset[str]) -> None:
         words = {w for w in targets if len(w) >= MIN_LEN and w.isalpha() and w.isascii()}
@@ -60,6 +61,7 @@ class SpellRepair:
             for key in _deletes(w) | {w}:
                 index.setdefault(key, set()).add(w)
         self._index = index
+        self._meant: dict[str, str | None] = {}  # unknown words already looked up (place names recur)
 
     def meant(self, word: str) -> str | None:
         """The one cue word that `word` (no English word) is a slip of, if there is one."""
@@ -73,12 +75,20 @@ class SpellRepair:
             return None
         return found.pop()
 
-    def repair(self, t: str) -> tuple[str, list[tuple[str, str]]]:
-        """The text with misspelt cue words rewritten, and the (written, meant) pairs."""
-        unknown = set(_WORD.findall(t)).difference(self._known)  # most calls: empty, done
+    def repair(self, t: str, words: list[str] | None = None) -> tuple[str, list[tuple[str, str]]]:
+        """The text with misspelt cue words rewritten, and the (written, meant) pairs. `words`:
+        the text's words ([a-z]+), when the caller has them already."""
+        unknown = set(_LONG.findall(t) if words is None else words).difference(self._known)
         if not unknown:
-            return t, []
-        meant = {w: m for w in unknown if (m := self.meant(w))}
+            return t, []  # most calls
+        cache = self._meant
+        if len(cache) > 100_000:
+            cache.clear()
+        meant = {}
+        for w in unknown:
+            m = cache[w] if w in cache else cache.setdefault(w, self.meant(w))
+            if m:
+                meant[w] = m
         if not meant:
             return t, []
         fixes: list[tuple[str, str]] = []

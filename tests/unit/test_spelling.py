@@ -35,3 +35,10 @@ def test_one_edit():
     assert one_edit("fier", "fire") and one_edit("knif", "knife") and one_edit("bleding", "bleeding")
     assert one_edit("ambulanse", "ambulance")
     assert not one_edit("fire", "fire") and not one_edit("fier", "free") and not one_edit("ab", "abcd")
+
+
+@pytest.mark.parametrize("text", ["a" * 20000, "zhao" * 5000, "fier " * 3000, "x" * 50000 + " fire"])
+def test_a_huge_word_or_text_is_read_without_blowing_up(engine, text):
+    """Spelling and pinyin look-ups are bounded by word length: a 20,000-letter 'word' costs no
+    more than a short call would (a slip's candidates would otherwise cost its length squared)."""
+    assert engine.classify(text, load_policy()).call_type is not None

@@ -19,6 +19,7 @@ from pathlib import Path
 
 PINYIN_FILE = Path(__file__).resolve().parents[1] / "data" / "pinyin_words.txt"
 MAX_WORD = 4        # syllables in the longest table word
+MAX_LETTERS = 40    # a longer "word" is no pinyin word
 MIN_SHARE = 0.85    # of a text's words that must be pinyin for the whole text to be read so
 MIN_RUN = 3         # else, pinyin words in a row (no English among them) that are read
 _WORD = re.compile(r"[a-z]+")
@@ -70,6 +71,8 @@ class PinyinReader:
 
     def _split(self, word: str) -> list[str] | None:
         n = len(word)
+        if n > MAX_LETTERS:
+            return None
         best: list[list[str] | None] = [[]] + [None] * n
         for i in range(n):
             if best[i] is None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 ENGLISH_FILE = Path(__file__).resolve().parents[1] / "data" / "english_words.txt"
 MIN_LEN = 4
+MAX_LEN = 24  # longer "words" are no slips of a cue word (and would cost len² to look up)
 _WORD = re.compile(r"[a-z]+")
 _LONG = re.compile(r"[a-z]{%d,}" % MIN_LEN)  # the words long enough to repair
 
@@ -65,7 +66,7 @@ class SpellRepair:
 
     def meant(self, word: str) -> str | None:
         """The one cue word that `word` (no English word) is a slip of, if there is one."""
-        if len(word) < MIN_LEN or word in self._known or (word.endswith("ing") and len(word) < 6):
+        if not MIN_LEN <= len(word) <= MAX_LEN or word in self._known or (word.endswith("ing") and len(word) < 6):
             return None  # short -ing words are mostly names and chat ('bing', 'dming')
         found: set[str] = set()
         for key in _deletes(word) | {word}:

@@ -217,7 +217,8 @@ class Lexicon:
                 if flags == self.animals.flags or j in aside]
 
     def normalize(self, text: str) -> tuple[str, list[tuple[str, str]]]:
-        """The normalised text, and the (heard, meant) pairs of sound-alike spans rewritten."""
+        """The normalised text, and the (written, read) pairs of its rewrites: pinyin read as
+        characters, misspelt English cue words, sound-alike Chinese spans."""
         t = self.normalizer.normalize(text)
         heard: list[tuple[str, str]] = []
         words = _WORDS.findall(t) if t.isascii() else None  # shared by the two readers below

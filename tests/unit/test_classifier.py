@@ -254,3 +254,17 @@ def test_negated_ngrams_follow_the_model_file(engine):
     assert not any(g.startswith("~") for g in ngrams("有人受伤了", neg=True))
     assert not any(g.startswith("~") for g in ngrams("没人受伤", neg=False))
     assert "~w:hurt" in ngrams("no one is hurt", neg=True)
+
+
+@pytest.mark.parametrize("text", [
+    "My neighbour's threatening to sue me over a leak that's coming from my flat into hers.",
+    "She's threatening to call the police on us because our dog barks, can someone mediate?",
+])
+def test_a_threat_to_sue_or_complain_is_no_violence(engine, policy, text):
+    c = classify(engine, policy, text)
+    assert not c.flags.violence and Agency.POLICE not in c.agencies, c.reasons
+
+
+def test_a_threat_of_harm_is_still_violence(engine, policy):
+    c = classify(engine, policy, "He threatened to kill me, he's outside my door")
+    assert c.flags.violence and Agency.POLICE in c.agencies, c.reasons

@@ -276,7 +276,7 @@ class Lexicon:
             masked += self._animal_reasons(animal, aside, lambda s, e: t[s:e])
         for _, verb, rx, tags in self._zh_patterns:
             m = verb.search(t) and rx.search(t)
-            if m:
+            if m and not (spans and any(s < m.end() <= e for s, e in spans)):  # its verb not in a mask
                 hits += _named(tags[status_at(t, m.start())], m.group())
         latin = _LATIN.search(t) is not None
         if latin:
@@ -329,6 +329,9 @@ class Lexicon:
             m = verb.search(t) and rx.search(t)
             if m:
                 k = len(en_tokens(t[:m.start()]))
+                last = k + len(en_tokens(m.group())) - 1  # the verb's token
+                if spans and any(s <= last < e for s, e in spans):
+                    continue  # its verb is inside a misleading phrase
                 hits += _named(tags[scope.en_status(tokens, k)], m.group())
 
 

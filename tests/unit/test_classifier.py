@@ -270,3 +270,10 @@ def test_a_threat_to_sue_or_complain_is_no_violence(engine, policy, text):
 def test_a_threat_of_harm_is_still_violence(engine, policy):
     c = classify(engine, policy, "He threatened to kill me, he's outside my door")
     assert c.flags.violence and Agency.POLICE in c.agencies, c.reasons
+
+
+def test_the_longest_english_cue_at_a_position_wins(engine, policy):
+    """'hit her head' (an injury) is not 'hit her' (violence): a grandmother who fainted and hit
+    her head needs 120, not the police."""
+    c = classify(engine, policy, "My grandma just fainted in the kitchen and she hit her head on the counter")
+    assert Agency.EMS_120 in c.agencies and Agency.POLICE not in c.agencies, c.reasons

@@ -312,6 +312,7 @@ class Lexicon:
                         if status is None:
                             status = statuses[k] = scope.en_status(tokens, k)
                         hits += self._outside_animals(tags[status], k, animal, aside)
+                        break  # the longest cue at a position wins: 'hit her head' is not 'hit her'
         for k in compress(positions, map(self._en1_has, tokens)):
             if spans and any(s <= k < e for s, e in spans):
                 continue

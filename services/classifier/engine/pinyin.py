@@ -109,10 +109,10 @@ class PinyinReader:
                 return True
         return False
 
-    def is_pinyin(self, t: str) -> bool:
+    def is_pinyin(self, t: str, words: list[str] | None = None) -> bool:
         """Whether a text (already lower-cased ASCII) is written in pinyin: at least two words, and
         nearly all of them split into syllables, not counting English words that also do."""
-        words = _WORD.findall(t)
+        words = _WORD.findall(t) if words is None else words
         if len(words) < 2:
             return False
         pinyin = sum(1 for w in words if self.syllables(w) is not None)
@@ -124,23 +124,21 @@ class PinyinReader:
         words when the text is pinyin, else only runs of at least MIN_RUN words that are no
         English ('lou shang lou shui, bathroom ceiling is raining'). `words`: the text's words
         ([a-z]+), when the caller has them already."""
-        if not self._may_hold_pinyin(_WORD.findall(t) if words is None else words):
+        words = _WORD.findall(t) if words is None else words
+        if not self._may_hold_pinyin(words):
             return t
-        whole = self.is_pinyin(t)
+        whole = self.is_pinyin(t, words)
         out, last = [], 0
         for m in _RUN.finditer(t):
-            words = m.group().replace("'", " ").split()
-            parts = [self.syllables(w) for w in words]
+            spans = [(m.start() + a, m.start() + b) for a, b in (w.span() for w in _WORD.finditer(m.group()))]
+            parts = [self.syllables(t[a:b]) for a, b in spans]
             start = 0
-            for i in range(len(words) + 1):  # runs of words that split into syllables
-                if i < len(words) and parts[i] is not None:
+            for i in range(len(spans) + 1):  # runs of words that split into syllables
+                if i < len(spans) and parts[i] is not None:
                     continue
-                run = words[start:i]
-                if run and (whole or sum(w not in self._english for w in run) >= MIN_RUN):
-                    a = m.start() + _offset(m.group(), start)
-                    b = m.start() + _offset(m.group(), i, end=True)
-                    out += [t[last:a], self._chars([s for p in parts[start:i] for s in p])]
-                    last = b
+                if i > start and (whole or sum(t[a:b] not in self._english for a, b in spans[start:i]) >= MIN_RUN):
+                    out += [t[last:spans[start][0]], self._chars([s for p in parts[start:i] for s in p])]
+                    last = spans[i - 1][1]
                 start = i + 1
         return "".join(out) + t[last:] if out else t
 
@@ -159,9 +157,3 @@ class PinyinReader:
                 i += 1
         return "".join(out)
 
-
-def _offset(run: str, k: int, end: bool = False) -> int:
-    """Character offset in `run` of the start of its k-th word (or, with `end`, of the end of its
-    (k-1)-th word)."""
-    spans = [m.span() for m in _WORD.finditer(run)]
-    return spans[k - 1][1] if end else spans[k][0]

@@ -277,3 +277,31 @@ def test_the_longest_english_cue_at_a_position_wins(engine, policy):
     her head needs 120, not the police."""
     c = classify(engine, policy, "My grandma just fainted in the kitchen and she hit her head on the counter")
     assert Agency.EMS_120 in c.agencies and Agency.POLICE not in c.agencies, c.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "塔吊上掉下来一根钢管 把围挡的铁栏杆砸断了",   # 砸断: broke it off
+    "a tile fell off the roof and broke my bike basket",  # second-language English: 'broke my'
+])
+def test_a_falling_object_that_broke_something_brings_police(engine, policy, text):
+    c = classify(engine, policy, text)
+    assert c.call_type is CallType.FALLING_OBJECT and c.flags.damage, c.reasons
+    assert Agency.POLICE in c.agencies
+
+
+@pytest.mark.parametrize("text", [
+    "楼下那人跟我吵，拿着扳手冲我比划",              # 比划: waving a tool at someone
+    "the security guard push my mother and she fall down",  # 'push my' without the past tense
+])
+def test_waving_a_tool_or_a_push_is_violence(engine, policy, text):
+    c = classify(engine, policy, text)
+    assert c.flags.violence and Agency.POLICE in c.agencies, c.reasons
+
+
+@pytest.mark.parametrize("text", [
+    "公交站 有人羊癫疯",                 # another word for epilepsy
+    "车里有个人趴方向盘上，敲窗不动",     # slumped at the wheel, no answer to knocking
+])
+def test_more_words_for_a_collapse_reach_120(engine, policy, text):
+    c = classify(engine, policy, text)
+    assert c.call_type is CallType.MEDICAL and Agency.EMS_120 in c.agencies, c.reasons

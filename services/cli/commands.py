@@ -24,9 +24,21 @@ def served_url(explicit: str | None) -> str:
 
 
 def _input_lines(file: str | None):
+    """The input's lines; a byte-order mark (files saved by Windows tools) is not part of line 1."""
     if file and file != "-":
-        return open(file, encoding="utf-8", errors="replace")
-    return sys.stdin
+        try:
+            fh = open(file, encoding="utf-8", errors="replace")
+        except OSError as exc:
+            sys.exit(f"callroute: cannot read {file}: {exc.strerror}")
+        with fh:
+            yield from _without_bom(fh)
+    else:
+        yield from _without_bom(sys.stdin)
+
+
+def _without_bom(lines):
+    for lineno, line in enumerate(lines, start=1):
+        yield line.removeprefix("\ufeff") if lineno == 1 else line
 
 
 def up(args: argparse.Namespace) -> int:

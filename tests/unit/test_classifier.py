@@ -5,6 +5,9 @@ import io
 import itertools
 import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,6 +19,7 @@ from services.classifier.engine.routing import FastPolicy
 from services.classifier.evaluate import metrics, score
 
 # Measured on the held-out split when this test was written, minus a margin (docs/classifier.md).
+ROOT = Path(__file__).resolve().parents[2]
 FLOOR_MACRO_F1 = 0.85
 FLOOR_RECALL = {"police": 0.87, "120": 0.93, "119": 0.88}
 
@@ -305,3 +309,22 @@ def test_waving_a_tool_or_a_push_is_violence(engine, policy, text):
 def test_more_words_for_a_collapse_reach_120(engine, policy, text):
     c = classify(engine, policy, text)
     assert c.call_type is CallType.MEDICAL and Agency.EMS_120 in c.agencies, c.reasons
+
+
+def test_cli_reads_a_file_saved_with_a_byte_order_mark(tmp_path):
+    # Windows tools save UTF-8 with a BOM and CRLF line ends: line 1 is still a call.
+    f = tmp_path / "calls.jsonl"
+    f.write_bytes("\ufeff".encode() + b'{"id": "w1", "text": "\xe6\xa5\xbc\xe4\xb8\x8a\xe6\xbc\x8f\xe6\xb0\xb4"}\r\n'
+                  b'{"id": "w2", "text": "smoke in the stairwell"}\r\n')
+    for args, stdin in (([str(f)], None), ([], f.read_bytes())):
+        done = subprocess.run([sys.executable, "-m", "services.cli.main", "classify", *args], input=stdin,
+                              capture_output=True, check=True, cwd=ROOT)
+        rows = [json.loads(line) for line in done.stdout.decode().splitlines()]
+        assert [r.get("id") for r in rows] == ["w1", "w2"], rows
+        assert rows[0]["call_type"] == "water_leak" and "error" not in rows[0]
+
+
+def test_cli_names_a_file_it_cannot_read(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "services.cli.main", "classify", str(tmp_path / "none.jsonl")],
+                          capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode != 0 and "cannot read" in done.stderr and "Traceback" not in done.stderr

@@ -328,3 +328,10 @@ def test_cli_names_a_file_it_cannot_read(tmp_path):
     done = subprocess.run([sys.executable, "-m", "services.cli.main", "classify", str(tmp_path / "none.jsonl")],
                           capture_output=True, text=True, cwd=ROOT)
     assert done.returncode != 0 and "cannot read" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_i_will_is_not_ill(engine, policy):
+    # "I'll" lost its apostrophe and became the word 'ill' (an injury cue): contractions are spelt out.
+    c = classify(engine, policy, "I'll call back later, the leak in the kitchen has slowed down.")
+    assert not c.flags.injured and Agency.EMS_120 not in c.agencies, c.reasons
+    assert Agency.PROPERTY_MANAGEMENT in c.agencies

@@ -335,3 +335,9 @@ def test_i_will_is_not_ill(engine, policy):
     c = classify(engine, policy, "I'll call back later, the leak in the kitchen has slowed down.")
     assert not c.flags.injured and Agency.EMS_120 not in c.agencies, c.reasons
     assert Agency.PROPERTY_MANAGEMENT in c.agencies
+
+
+def test_an_open_door_means_nobody_is_shut_in(engine, policy):
+    c = classify(engine, policy, "电梯里有个人突然倒了 门开着")
+    assert Agency.EMS_120 in c.agencies and not c.flags.trapped, c.reasons
+    assert Agency.FIRE_119 not in c.agencies

@@ -341,3 +341,8 @@ def test_an_open_door_means_nobody_is_shut_in(engine, policy):
     c = classify(engine, policy, "电梯里有个人突然倒了 门开着")
     assert Agency.EMS_120 in c.agencies and not c.flags.trapped, c.reasons
     assert Agency.FIRE_119 not in c.agencies
+
+
+def test_a_spiked_drink_told_plainly_brings_police_and_120(engine, policy):
+    c = classify(engine, policy, "someone at the club put something in my drink, now I'm dizzy and can't walk straight")
+    assert {Agency.POLICE, Agency.EMS_120} <= set(c.agencies), c.reasons

@@ -27,18 +27,10 @@ def _input_lines(file: str | None):
     """The input's lines; a byte-order mark (files saved by Windows tools) is not part of line 1."""
     if file and file != "-":
         try:
-            fh = open(file, encoding="utf-8", errors="replace")
+            return open(file, encoding="utf-8-sig", errors="replace")  # utf-8-sig drops the mark
         except OSError as exc:
             sys.exit(f"callroute: cannot read {file}: {exc.strerror}")
-        with fh:
-            yield from _without_bom(fh)
-    else:
-        yield from _without_bom(sys.stdin)
-
-
-def _without_bom(lines):
-    for lineno, line in enumerate(lines, start=1):
-        yield line.removeprefix("\ufeff") if lineno == 1 else line
+    return (line.removeprefix("\ufeff") if n == 0 else line for n, line in enumerate(sys.stdin))
 
 
 def up(args: argparse.Namespace) -> int:

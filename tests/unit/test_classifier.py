@@ -346,3 +346,9 @@ def test_an_open_door_means_nobody_is_shut_in(engine, policy):
 def test_a_spiked_drink_told_plainly_brings_police_and_120(engine, policy):
     c = classify(engine, policy, "someone at the club put something in my drink, now I'm dizzy and can't walk straight")
     assert {Agency.POLICE, Agency.EMS_120} <= set(c.agencies), c.reasons
+
+
+def test_a_door_that_will_not_close_shuts_nobody_in(engine, policy):
+    # 389 corpus calls say a door will not close (关不上, 无法关闭, "won't close"); none is trapped.
+    c = classify(engine, policy, "报警人称：地下车库防火门的闭门器损坏，门无法自动关闭。")
+    assert not c.flags.trapped and Agency.FIRE_119 not in c.agencies, c.reasons

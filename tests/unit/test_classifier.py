@@ -351,3 +351,27 @@ def test_a_door_that_will_not_close_shuts_nobody_in(engine, policy):
     # 389 corpus calls say a door will not close (关不上, 无法关闭, "won't close"); none is trapped.
     c = classify(engine, policy, "报警人称：地下车库防火门的闭门器损坏，门无法自动关闭。")
     assert not c.flags.trapped and Agency.FIRE_119 not in c.agencies, c.reasons
+
+
+def test_a_lift_checked_empty_sends_no_119(engine, policy):
+    # "nobody's" is spelt out as "nobody is"; 144 corpus calls say "nobody's in", none is trapped.
+    for text in ("The lift alarm is going off but nobody's in it, it's stuck at B2 with the doors shut.",
+                 "电梯停在9层，门打不开，已调监控确认轿厢内无人。"):
+        c = classify(engine, policy, text)
+        assert not c.flags.trapped and Agency.FIRE_119 not in c.agencies, (text, c.reasons)
+
+
+def test_signing_is_not_a_threat(engine, policy):
+    # 比划 with a tool is a threat; a deaf father signing over video is not.
+    c = classify(engine, policy, "我替我爸打的，他是聋哑人，刚给我发视频比划的，我妈在家摔了，头磕茶几角上了，出了好多血")
+    assert not c.flags.violence and Agency.EMS_120 in c.agencies, c.reasons
+
+
+def test_a_falling_tile_that_overturned_a_stall_brings_police(engine, policy):
+    c = classify(engine, policy, "楼上掉下来一块瓷砖，砸我们摊上了，锅都砸翻了，还好没人")
+    assert c.flags.damage and Agency.POLICE in c.agencies, c.reasons
+
+
+def test_held_against_ones_will_sends_119(engine, policy):
+    c = classify(engine, policy, "跟老板吵起来了，没动手，现在他叫了几个人把门堵了不让我走")
+    assert c.flags.trapped and Agency.POLICE in c.agencies, c.reasons

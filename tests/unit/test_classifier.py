@@ -375,3 +375,20 @@ def test_a_falling_tile_that_overturned_a_stall_brings_police(engine, policy):
 def test_held_against_ones_will_sends_119(engine, policy):
     c = classify(engine, policy, "跟老板吵起来了，没动手，现在他叫了几个人把门堵了不让我走")
     assert c.flags.trapped and Agency.POLICE in c.agencies, c.reasons
+
+
+def test_the_ground_floor_is_not_someone_on_the_ground(engine, policy):
+    c = classify(engine, policy, "The noise from the mahjong parlour on the ground floor, tiles clattering every night till 2.")
+    assert not c.flags.injured and Agency.EMS_120 not in c.agencies, c.reasons
+
+
+def test_a_lift_that_started_again_with_the_caller_out_sends_no_119(engine, policy):
+    for text in ("The lift was stuck for twenty minutes with me inside, but it started working again and I'm out.",
+                 "我们楼的电梯又坏了，我没被关在里面哈，我在18楼下不去"):
+        c = classify(engine, policy, text)
+        assert not c.flags.trapped and Agency.FIRE_119 not in c.agencies, (text, c.reasons)
+
+
+def test_a_car_set_alight_by_its_driver_brings_police(engine, policy):
+    c = classify(engine, policy, "There's a burning car on the hard shoulder, the driver set it alight himself, he's filming it.")
+    assert c.flags.deliberate and {Agency.FIRE_119, Agency.POLICE} <= set(c.agencies), c.reasons

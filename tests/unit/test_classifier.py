@@ -392,3 +392,16 @@ def test_a_lift_that_started_again_with_the_caller_out_sends_no_119(engine, poli
 def test_a_car_set_alight_by_its_driver_brings_police(engine, policy):
     c = classify(engine, policy, "There's a burning car on the hard shoulder, the driver set it alight himself, he's filming it.")
     assert c.flags.deliberate and {Agency.FIRE_119, Agency.POLICE} <= set(c.agencies), c.reasons
+
+
+def test_a_person_in_the_water_gets_an_ambulance(engine, policy):
+    # Found by probing: these were read as a water leak (property management) or a 12345 question.
+    for text in ("someone's in the water by the pier, he's going under",
+                 "湖边有个老人滑进水里了",
+                 "kid fell through the ice on the park lake"):
+        c = classify(engine, policy, text)
+        assert c.flags.injured and Agency.EMS_120 in c.agencies, (text, c.reasons)
+    c = classify(engine, policy, "河上冰面有个孩子掉冰窟窿里了 扒着冰沿")
+    assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons
+    c = classify(engine, policy, "俺家狗掉冰窟窿里了，人没下去，就在边上呢")
+    assert Agency.EMS_120 not in c.agencies and Agency.FIRE_119 not in c.agencies, c.reasons

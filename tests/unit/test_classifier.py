@@ -405,3 +405,11 @@ def test_a_person_in_the_water_gets_an_ambulance(engine, policy):
     assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons
     c = classify(engine, policy, "俺家狗掉冰窟窿里了，人没下去，就在边上呢")
     assert Agency.EMS_120 not in c.agencies and Agency.FIRE_119 not in c.agencies, c.reasons
+
+
+def test_a_pot_that_broke_itself_on_the_pavement_is_no_damage(engine, policy):
+    # The thing that fell broke, nothing else did: property management, no police.
+    c = classify(engine, policy, "A plant pot came down from a window and smashed on the pavement, nobody hurt.")
+    assert not c.flags.damage and Agency.POLICE not in c.agencies, c.reasons
+    c = classify(engine, policy, "A plant pot came down from a window and smashed on the bonnet of my car, big dent.")
+    assert c.flags.damage and Agency.POLICE in c.agencies, c.reasons

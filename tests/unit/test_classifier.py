@@ -413,3 +413,15 @@ def test_a_pot_that_broke_itself_on_the_pavement_is_no_damage(engine, policy):
     assert not c.flags.damage and Agency.POLICE not in c.agencies, c.reasons
     c = classify(engine, policy, "A plant pot came down from a window and smashed on the bonnet of my car, big dent.")
     assert c.flags.damage and Agency.POLICE in c.agencies, c.reasons
+
+
+def test_found_by_probing_a_hanging_fainting_children_and_people_down_get_an_ambulance(engine, policy):
+    # No corpus call had a hanging; 'kids are fainting' and 'people on the ground' lacked an injury cue.
+    for text in ("他在屋里上吊了 我们把门撞开了",
+                 "my brother hanged himself in the garage, we cut him down, he's not breathing",
+                 "there's a strong chemical smell in the school lab and kids are fainting",
+                 "a car just ploughed into the bus stop, people on the ground"):
+        c = classify(engine, policy, text)
+        assert c.flags.injured and Agency.EMS_120 in c.agencies, (text, c.reasons)
+    c = classify(engine, policy, "公园滑梯上掉了颗螺丝，翘起一块铁皮，就是想让人赶紧把它修了")
+    assert Agency.EMS_120 not in c.agencies, c.reasons  # 上掉了 sounds like 上吊了

@@ -425,3 +425,9 @@ def test_found_by_probing_a_hanging_fainting_children_and_people_down_get_an_amb
         assert c.flags.injured and Agency.EMS_120 in c.agencies, (text, c.reasons)
     c = classify(engine, policy, "公园滑梯上掉了颗螺丝，翘起一块铁皮，就是想让人赶紧把它修了")
     assert Agency.EMS_120 not in c.agencies, c.reasons  # 上掉了 sounds like 上吊了
+
+
+def test_a_cry_for_help_then_silence_brings_police(engine, policy):
+    for text in ("楼下有人喊救命 然后没声了", "I heard a woman scream once, really loud, then nothing"):
+        c = classify(engine, policy, text)
+        assert Agency.POLICE in c.agencies, (text, c.reasons)

@@ -431,3 +431,10 @@ def test_a_cry_for_help_then_silence_brings_police(engine, policy):
     for text in ("楼下有人喊救命 然后没声了", "I heard a woman scream once, really loud, then nothing"):
         c = classify(engine, policy, text)
         assert Agency.POLICE in c.agencies, (text, c.reasons)
+
+
+def test_a_person_down_a_manhole_gets_an_ambulance(engine, policy):
+    c = classify(engine, policy, "小区门口井盖没了 有个人掉进去了")
+    assert Agency.EMS_120 in c.agencies, c.reasons
+    c = classify(engine, policy, "井盖没了 晚上有人掉进去就麻烦了")  # a worry, not a fall
+    assert Agency.EMS_120 not in c.agencies, c.reasons

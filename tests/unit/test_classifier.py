@@ -438,3 +438,9 @@ def test_a_person_down_a_manhole_gets_an_ambulance(engine, policy):
     assert Agency.EMS_120 in c.agencies, c.reasons
     c = classify(engine, policy, "井盖没了 晚上有人掉进去就麻烦了")  # a worry, not a fall
     assert Agency.EMS_120 not in c.agencies, c.reasons
+
+
+def test_a_heart_attack_or_a_shock_in_passing_brings_120(engine, policy):
+    for text in ("暖气漏水 淹了楼下 楼下老人气得心脏病犯了", "漏水 漏电 孩子被电了一下 哭"):
+        c = classify(engine, policy, text)
+        assert Agency.EMS_120 in c.agencies and Agency.PROPERTY_MANAGEMENT in c.agencies, (text, c.reasons)

@@ -444,3 +444,14 @@ def test_a_heart_attack_or_a_shock_in_passing_brings_120(engine, policy):
     for text in ("暖气漏水 淹了楼下 楼下老人气得心脏病犯了", "漏水 漏电 孩子被电了一下 哭"):
         c = classify(engine, policy, text)
         assert Agency.EMS_120 in c.agencies and Agency.PROPERTY_MANAGEMENT in c.agencies, (text, c.reasons)
+
+
+def test_a_swimmer_who_has_not_come_up_or_a_child_down_a_well_gets_an_ambulance(engine, policy):
+    for text in ("水库边上有个孩子下水游泳 半天没上来", "a boy went swimming in the reservoir and hasn't come up",
+                 "man overboard from the ferry", "小孩掉进机井里了 能听见哭声"):
+        c = classify(engine, policy, text)
+        assert Agency.EMS_120 in c.agencies, (text, c.reasons)
+    c = classify(engine, policy, "小孩掉进机井里了 能听见哭声")
+    assert Agency.FIRE_119 in c.agencies, c.reasons
+    c = classify(engine, policy, "邻居家的羊掉进废弃机井了 在井底叫")  # an animal: 12345
+    assert Agency.EMS_120 not in c.agencies and Agency.FIRE_119 not in c.agencies, c.reasons

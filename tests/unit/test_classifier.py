@@ -455,3 +455,15 @@ def test_a_swimmer_who_has_not_come_up_or_a_child_down_a_well_gets_an_ambulance(
     assert Agency.FIRE_119 in c.agencies, c.reasons
     c = classify(engine, policy, "邻居家的羊掉进废弃机井了 在井底叫")  # an animal: 12345
     assert Agency.EMS_120 not in c.agencies and Agency.FIRE_119 not in c.agencies, c.reasons
+
+
+def test_held_as_a_hostage_or_in_the_water_sends_119_as_well(engine, policy):
+    # Guide 2b: held against one's will is trapped; round 54's writers also mark a person in the
+    # water now as trapped (119 does water rescue).
+    for text in ("Hostage situation at the bank on Zhongshan Road, a man with a gun has the staff inside",
+                 "河边 俩人打起来了 一个被推水里了 在扑腾",
+                 "Little girl fell down an uncovered drain at the night market, we can hear her crying"):
+        c = classify(engine, policy, text)
+        assert c.flags.trapped and Agency.FIRE_119 in c.agencies, (text, c.reasons)
+    c = classify(engine, policy, "有人跳何了 南门桥 红衣服 往下游漂")  # 跳何: a slip for 跳河
+    assert Agency.EMS_120 in c.agencies, c.reasons

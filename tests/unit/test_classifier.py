@@ -467,3 +467,12 @@ def test_held_as_a_hostage_or_in_the_water_sends_119_as_well(engine, policy):
         assert c.flags.trapped and Agency.FIRE_119 in c.agencies, (text, c.reasons)
     c = classify(engine, policy, "有人跳何了 南门桥 红衣服 往下游漂")  # 跳何: a slip for 跳河
     assert Agency.EMS_120 in c.agencies, c.reasons
+
+
+def test_a_body_an_old_shell_and_someone_sinking(engine, policy):
+    c = classify(engine, policy, "Hiking, found a skeleton, human I think, under a pile of leaves just off the trail.")
+    assert Agency.POLICE in c.agencies, c.reasons
+    c = classify(engine, policy, "工地挖地基挖出来个铁疙瘩，一头尖尖的，像老炮弹，工人都不敢动了")
+    assert Agency.POLICE in c.agencies, c.reasons
+    c = classify(engine, policy, "河里有人 在扑腾 快沉下去了 南湖桥东边")
+    assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons

@@ -472,7 +472,7 @@ def test_held_as_a_hostage_or_in_the_water_sends_119_as_well(engine, policy):
 def test_a_body_an_old_shell_and_someone_sinking(engine, policy):
     c = classify(engine, policy, "Hiking, found a skeleton, human I think, under a pile of leaves just off the trail.")
     assert Agency.POLICE in c.agencies, c.reasons
-    c = classify(engine, policy, "工地挖地基挖出来个铁疙瘩，一头尖尖的，像老炮弹，工人都不敢动了")
+    c = classify(engine, policy, "我们工地挖地基挖出来个锈了吧唧的铁疙瘩，一头尖尖的，像老炮弹，工人都不敢动了，先停工了，没人受伤")
     assert Agency.POLICE in c.agencies, c.reasons
     c = classify(engine, policy, "河里有人 在扑腾 快沉下去了 南湖桥东边")
     assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons

@@ -353,10 +353,12 @@ def test_a_door_that_will_not_close_shuts_nobody_in(engine, policy):
     assert not c.flags.trapped and Agency.FIRE_119 not in c.agencies, c.reasons
 
 
-def test_a_lift_checked_empty_sends_no_119(engine, policy):
+def test_a_lift_checked_empty_or_left_sends_no_119(engine, policy):
     # "nobody's" is spelt out as "nobody is"; 144 corpus calls say "nobody's in", none is trapped.
     for text in ("The lift alarm is going off but nobody's in it, it's stuck at B2 with the doors shut.",
-                 "电梯停在9层，门打不开，已调监控确认轿厢内无人。"):
+                 "电梯停在9层，门打不开，已调监控确认轿厢内无人。",
+                 "The lift was stuck for twenty minutes with me inside, but it started working again and I'm out.",
+                 "我们楼的电梯又坏了，我没被关在里面哈，我在18楼下不去"):
         c = classify(engine, policy, text)
         assert not c.flags.trapped and Agency.FIRE_119 not in c.agencies, (text, c.reasons)
 
@@ -380,13 +382,6 @@ def test_held_against_ones_will_sends_119(engine, policy):
 def test_the_ground_floor_is_not_someone_on_the_ground(engine, policy):
     c = classify(engine, policy, "The noise from the mahjong parlour on the ground floor, tiles clattering every night till 2.")
     assert not c.flags.injured and Agency.EMS_120 not in c.agencies, c.reasons
-
-
-def test_a_lift_that_started_again_with_the_caller_out_sends_no_119(engine, policy):
-    for text in ("The lift was stuck for twenty minutes with me inside, but it started working again and I'm out.",
-                 "我们楼的电梯又坏了，我没被关在里面哈，我在18楼下不去"):
-        c = classify(engine, policy, text)
-        assert not c.flags.trapped and Agency.FIRE_119 not in c.agencies, (text, c.reasons)
 
 
 def test_a_car_set_alight_by_its_driver_brings_police(engine, policy):

@@ -41,10 +41,11 @@ class Pipeline:
 
 async def collect(kafka: str, topic: str, predicate, *, until: int = 1, timeout_s: float = 15.0,
                   settle_s: float = 0.0) -> list[dict]:
-    """Events on `topic` (from the start) matching `predicate`, once `until` arrived (+settle_s more)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka, auto_offset_reset="earliest",
-                                enable_auto_commit=False, fetch_max_wait_ms=20)
-    await consumer.start()
+    """Events on `topic` (from the start) matching `predicate`, once `until` arrived (+settle_s more).
+
+    The consumer's start and stop are bounded: an unbounded start once hung a test until
+    pytest-timeout, with the service under test working all along."""
+    consumer = await _started_consumer(kafka, topic, timeout_s)
     found: list[dict] = []
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
@@ -66,7 +67,23 @@ async def collect(kafka: str, topic: str, predicate, *, until: int = 1, timeout_
                     break
         return found
     finally:
-        await consumer.stop()
+        try:
+            await asyncio.wait_for(consumer.stop(), 10)
+        except asyncio.TimeoutError:
+            pass
+
+
+async def _started_consumer(kafka: str, topic: str, timeout_s: float) -> AIOKafkaConsumer:
+    """A started consumer of `topic` from its start; a start that hangs is dropped and tried once more."""
+    for attempt in (1, 2):
+        consumer = AIOKafkaConsumer(topic, bootstrap_servers=kafka, auto_offset_reset="earliest",
+                                    enable_auto_commit=False, fetch_max_wait_ms=20)
+        try:
+            await asyncio.wait_for(consumer.start(), timeout_s)
+            return consumer
+        except asyncio.TimeoutError:
+            if attempt == 2:
+                raise
 
 
 @pytest_asyncio.fixture(scope="session", loop_scope="session")

@@ -471,3 +471,35 @@ def test_a_body_an_old_shell_and_someone_sinking(engine, policy):
     assert Agency.POLICE in c.agencies, c.reasons
     c = classify(engine, policy, "河里有人 在扑腾 快沉下去了 南湖桥东边")
     assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons
+
+
+def test_twelfth_session_readings_of_round_53(engine, policy):
+    # A bin set on fire by someone who ran off is a crime as well as a fire.
+    c = classify(engine, policy, "Two teenagers set a wheelie bin on fire outside the chip shop and legged it")
+    assert {Agency.FIRE_119, Agency.POLICE} <= set(c.agencies), c.reasons
+    # Beating flames out, kicking a football, quarrelling 'with the mouth' (嘴上掐) are no assault.
+    for text in ("A scooter's battery caught fire by the gate, the owner's trying to beat it out with his coat",
+                 "The boys next door keep kicking their football against my garage door, no damage, I just want it sorted",
+                 "俩老太太为晾衣服掐起来了，嘴上掐，没动手，您给调解调解"):
+        c = classify(engine, policy, text)
+        assert Agency.POLICE not in c.agencies, (text, c.reasons)
+    # 仍 (still) sounds like 扔 (throw): '楼上仍有' is not '楼上扔'.
+    c = classify(engine, policy, "报告：3号楼外墙保温板被风吹掉一块，楼上仍有一部分挂着，无人受伤")
+    assert Agency.POLICE not in c.agencies, c.reasons
+
+
+def test_twelfth_session_trapped_and_injured_readings(engine, policy):
+    c = classify(engine, policy, "工厂车间 工人手让机器卷进去了 拽不出来 在喊")
+    assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons
+    c = classify(engine, policy, "He locked the minibus doors and says nobody leaves till we pay")
+    assert {Agency.POLICE, Agency.FIRE_119} <= set(c.agencies), c.reasons
+    c = classify(engine, policy, "元宵灯会 人太多 后面往前涌 前面有人被挤倒了 喊别挤")  # a crowd surge
+    assert Agency.POLICE in c.agencies, c.reasons
+    for text in ("The main gate's locked but nobody's stuck, we can walk round by the side door",
+                 "货梯停在两层中间 没人在里头 就是一车货"):
+        c = classify(engine, policy, text)
+        assert Agency.FIRE_119 not in c.agencies, (text, c.reasons)
+    c = classify(engine, policy, "昨天吃坏了肚子 拉了一宿 现在好了 想投诉那家饭馆")  # better now
+    assert Agency.EMS_120 not in c.agencies, c.reasons
+    c = classify(engine, policy, "My son's come down with a fever since the heating went off three days ago")
+    assert Agency.EMS_120 in c.agencies, c.reasons

@@ -38,7 +38,7 @@ COMMON_FILE = DATA / "common_words.txt"
 MIN_LEN = 3
 # Grammar words and very common characters: a span whose differing character is one of these is
 # far more likely a real phrase (砸他, 一片了, 没大人) than a slip.
-FUNCTION_CHARS = frozenset("的了着过呢吗吧啊呀哪那这他她它我你们是在有没不也都还又大小个一上下里")
+FUNCTION_CHARS = frozenset("的了着过呢吗吧啊呀哪那这他她它我你们是在有没不也都还又仍大小个一上下里")
 NEGATOR_CHARS = frozenset("没未无不别非否勿莫")  # never written in by a repair
 
 

@@ -503,3 +503,10 @@ def test_twelfth_session_trapped_and_injured_readings(engine, policy):
     assert Agency.EMS_120 not in c.agencies, c.reasons
     c = classify(engine, policy, "My son's come down with a fever since the heating went off three days ago")
     assert Agency.EMS_120 in c.agencies, c.reasons
+
+
+def test_a_knife_attack_with_a_victim_brings_an_ambulance(engine, policy):
+    c = classify(engine, policy, "楼下有人拿刀砍人 已经砍了一个了")
+    assert {Agency.POLICE, Agency.EMS_120} <= set(c.agencies), c.reasons
+    c = classify(engine, policy, "There's a wheelie bin on fire, I saw some boys light it with a lighter and run away")
+    assert {Agency.POLICE, Agency.FIRE_119} <= set(c.agencies), c.reasons

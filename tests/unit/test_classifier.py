@@ -510,3 +510,11 @@ def test_a_knife_attack_with_a_victim_brings_an_ambulance(engine, policy):
     assert {Agency.POLICE, Agency.EMS_120} <= set(c.agencies), c.reasons
     c = classify(engine, policy, "There's a wheelie bin on fire, I saw some boys light it with a lighter and run away")
     assert {Agency.POLICE, Agency.FIRE_119} <= set(c.agencies), c.reasons
+
+
+def test_round_56_readings_down_a_well_through_ice_or_under_a_crash(engine, policy):
+    for text in ("有人掉窨井里了 井盖没了 在下边喊", "A kid's fallen through the ice on the pond, hanging on to the edge"):
+        c = classify(engine, policy, text)
+        assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), (text, c.reasons)
+    c = classify(engine, policy, "一辆车冲进早市人群 撞倒好几个人")
+    assert {Agency.EMS_120, Agency.POLICE} <= set(c.agencies), c.reasons

@@ -518,3 +518,14 @@ def test_round_56_readings_down_a_well_through_ice_or_under_a_crash(engine, poli
         assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), (text, c.reasons)
     c = classify(engine, policy, "一辆车冲进早市人群 撞倒好几个人")
     assert {Agency.EMS_120, Agency.POLICE} <= set(c.agencies), c.reasons
+
+
+def test_someone_sulking_behind_a_door_they_locked_is_not_shut_in(engine, policy):
+    # Locked in by choice and able to open (赌气, sulking) is no 119 call; a small child who
+    # cannot work the lock is (labelling guide: locked in by accident).
+    for text in ("我儿子跟我吵完架把自己锁屋里了 不吃饭 也不说话 就是生闷气",
+                 "My teenage son locked himself in the bathroom after an argument, he's just sulking, he answers me"):
+        c = classify(engine, policy, text)
+        assert Agency.FIRE_119 not in c.agencies, (text, c.reasons)
+    c = classify(engine, policy, "孩子把自己反锁卫生间了 三岁 在里头玩水 门打不开")
+    assert Agency.FIRE_119 in c.agencies, c.reasons

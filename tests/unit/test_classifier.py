@@ -529,3 +529,8 @@ def test_someone_sulking_behind_a_door_they_locked_is_not_shut_in(engine, policy
         assert Agency.FIRE_119 not in c.agencies, (text, c.reasons)
     c = classify(engine, policy, "孩子把自己反锁卫生间了 三岁 在里头玩水 门打不开")
     assert Agency.FIRE_119 in c.agencies, c.reasons
+
+
+def test_an_electric_shock_is_no_blow(engine, policy):
+    c = classify(engine, policy, "工厂里有人被电打了 倒地上了")  # 电打: a shock, not a beating
+    assert Agency.EMS_120 in c.agencies and Agency.POLICE not in c.agencies, c.reasons

@@ -534,3 +534,12 @@ def test_someone_sulking_behind_a_door_they_locked_is_not_shut_in(engine, policy
 def test_an_electric_shock_is_no_blow(engine, policy):
     c = classify(engine, policy, "工厂里有人被电打了 倒地上了")  # 电打: a shock, not a beating
     assert Agency.EMS_120 in c.agencies and Agency.POLICE not in c.agencies, c.reasons
+
+
+def test_round_57_readings(engine, policy):
+    c = classify(engine, policy, "有个男的把一个小孩抱上面包车了 孩子一直哭 车往北开了")  # an abduction: held, 119 too
+    assert {Agency.POLICE, Agency.FIRE_119} <= set(c.agencies), c.reasons
+    c = classify(engine, policy, "The main water pipe in the bike store has been sawn halfway through, water everywhere")
+    assert Agency.POLICE in c.agencies, c.reasons
+    c = classify(engine, policy, "路边 井盖没了 有个人掉下去了 在下面喊")
+    assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons

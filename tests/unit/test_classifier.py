@@ -543,3 +543,8 @@ def test_round_57_readings(engine, policy):
     assert Agency.POLICE in c.agencies, c.reasons
     c = classify(engine, policy, "路边 井盖没了 有个人掉下去了 在下面喊")
     assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons
+
+
+def test_a_tooth_knocked_out_in_horseplay_brings_an_ambulance(engine, policy):
+    c = classify(engine, policy, "我儿子跟同学打闹 把人家门牙磕掉了")
+    assert Agency.EMS_120 in c.agencies, c.reasons

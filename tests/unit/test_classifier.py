@@ -548,3 +548,14 @@ def test_round_57_readings(engine, policy):
 def test_a_tooth_knocked_out_in_horseplay_brings_an_ambulance(engine, policy):
     c = classify(engine, policy, "我儿子跟同学打闹 把人家门牙磕掉了")
     assert Agency.EMS_120 in c.agencies, c.reasons
+
+
+def test_a_person_under_a_wheel_or_in_a_crowd_crush_gets_120_and_119(engine, policy):
+    for text in ("公交车冲上人行道 撞了好几个人 有人压车底下了",
+                 "A pedestrian's been run over by a bus turning right, he's under the front wheel, conscious and screaming"):
+        c = classify(engine, policy, text)
+        assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), (text, c.reasons)
+    # A crush: 120 and 119 come. Police comes only when the call reads as police_matter (a known
+    # gap, docs/classifier.md "Limits": a crush typed medical loses police).
+    c = classify(engine, policy, "商场促销哄抢 有人被挤倒了 压在人群下面起不来")
+    assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons

@@ -473,89 +473,53 @@ def test_a_body_an_old_shell_and_someone_sinking(engine, policy):
     assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons
 
 
-def test_twelfth_session_readings_of_round_53(engine, policy):
-    # A bin set on fire by someone who ran off is a crime as well as a fire.
-    c = classify(engine, policy, "Two teenagers set a wheelie bin on fire outside the chip shop and legged it")
-    assert {Agency.FIRE_119, Agency.POLICE} <= set(c.agencies), c.reasons
-    # Beating flames out, kicking a football, quarrelling 'with the mouth' (嘴上掐) are no assault.
-    for text in ("A scooter's battery caught fire by the gate, the owner's trying to beat it out with his coat",
-                 "The boys next door keep kicking their football against my garage door, no damage, I just want it sorted",
-                 "俩老太太为晾衣服掐起来了，嘴上掐，没动手，您给调解调解"):
-        c = classify(engine, policy, text)
-        assert Agency.POLICE not in c.agencies, (text, c.reasons)
-    # 仍 (still) sounds like 扔 (throw): '楼上仍有' is not '楼上扔'.
-    c = classify(engine, policy, "报告：3号楼外墙保温板被风吹掉一块，楼上仍有一部分挂着，无人受伤")
-    assert Agency.POLICE not in c.agencies, c.reasons
+P, A, F = Agency.POLICE, Agency.EMS_120, Agency.FIRE_119
+
+# Twelfth session: what reading rounds 53, 56, 57 and 58 and probing with new calls fixed.
+# (text, agencies that must come, agencies that must not come)
+TWELFTH_SESSION = [
+    # someone set a bin alight and ran: a crime as well as a fire
+    ("Two teenagers set a wheelie bin on fire outside the chip shop and legged it", {F, P}, set()),
+    ("There's a wheelie bin on fire, I saw some boys light it with a lighter and run away", {F, P}, set()),
+    # beating flames out, kicking a football, a quarrel 'with the mouth' (嘴上掐), a shock: no assault
+    ("A scooter's battery caught fire by the gate, the owner's trying to beat it out with his coat", set(), {P}),
+    ("The boys next door keep kicking their football against my garage door, no damage, I just want it sorted",
+     set(), {P}),
+    ("俩老太太为晾衣服掐起来了，嘴上掐，没动手，您给调解调解", set(), {P}),
+    ("工厂里有人被电打了 倒地上了", {A}, {P}),
+    # 仍 (still) sounds like 扔 (throw): '楼上仍有' is not '楼上扔'
+    ("报告：3号楼外墙保温板被风吹掉一块，楼上仍有一部分挂着，无人受伤", set(), {P}),
+    # caught, held, tied, carried off, under a wheel, down a well, through the ice
+    ("工厂车间 工人手让机器卷进去了 拽不出来 在喊", {A, F}, set()),
+    ("He locked the minibus doors and says nobody leaves till we pay", {P, F}, set()),
+    ("有个男的把一个小孩抱上面包车了 孩子一直哭 车往北开了", {P, F}, set()),
+    ("公交车冲上人行道 撞了好几个人 有人压车底下了", {A, F}, set()),
+    ("A pedestrian's been run over by a bus turning right, he's under the front wheel, conscious and screaming",
+     {A, F}, set()),
+    ("有人掉窨井里了 井盖没了 在下边喊", {A, F}, set()),
+    ("路边 井盖没了 有个人掉下去了 在下面喊", {A, F}, set()),
+    ("A kid's fallen through the ice on the pond, hanging on to the edge", {A, F}, set()),
+    # a crush: 120 and 119 come; police only when it reads as police_matter (a known gap, docs "Limits")
+    ("商场促销哄抢 有人被挤倒了 压在人群下面起不来", {A, F}, set()),
+    ("元宵灯会 人太多 后面往前涌 前面有人被挤倒了 喊别挤", {P}, set()),
+    ("一辆车冲进早市人群 撞倒好几个人", {A, P}, set()),
+    # hurt: a knife attack with a victim, a fever, a tooth knocked out
+    ("楼下有人拿刀砍人 已经砍了一个了", {P, A}, set()),
+    ("My son's come down with a fever since the heating went off three days ago", {A}, set()),
+    ("我儿子跟同学打闹 把人家门牙磕掉了", {A}, set()),
+    ("The main water pipe in the bike store has been sawn halfway through, water everywhere", {P}, set()),
+    # nobody shut in, nobody hurt now
+    ("The main gate's locked but nobody's stuck, we can walk round by the side door", set(), {F}),
+    ("货梯停在两层中间 没人在里头 就是一车货", set(), {F}),
+    ("我儿子跟我吵完架把自己锁屋里了 不吃饭 也不说话 就是生闷气", set(), {F}),
+    ("My teenage son locked himself in the bathroom after an argument, he's just sulking, he answers me",
+     set(), {F}),
+    ("孩子把自己反锁卫生间了 三岁 在里头玩水 门打不开", {F}, set()),  # a small child who cannot open: 119
+    ("昨天吃坏了肚子 拉了一宿 现在好了 想投诉那家饭馆", set(), {A}),
+]
 
 
-def test_twelfth_session_trapped_and_injured_readings(engine, policy):
-    c = classify(engine, policy, "工厂车间 工人手让机器卷进去了 拽不出来 在喊")
-    assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons
-    c = classify(engine, policy, "He locked the minibus doors and says nobody leaves till we pay")
-    assert {Agency.POLICE, Agency.FIRE_119} <= set(c.agencies), c.reasons
-    c = classify(engine, policy, "元宵灯会 人太多 后面往前涌 前面有人被挤倒了 喊别挤")  # a crowd surge
-    assert Agency.POLICE in c.agencies, c.reasons
-    for text in ("The main gate's locked but nobody's stuck, we can walk round by the side door",
-                 "货梯停在两层中间 没人在里头 就是一车货"):
-        c = classify(engine, policy, text)
-        assert Agency.FIRE_119 not in c.agencies, (text, c.reasons)
-    c = classify(engine, policy, "昨天吃坏了肚子 拉了一宿 现在好了 想投诉那家饭馆")  # better now
-    assert Agency.EMS_120 not in c.agencies, c.reasons
-    c = classify(engine, policy, "My son's come down with a fever since the heating went off three days ago")
-    assert Agency.EMS_120 in c.agencies, c.reasons
-
-
-def test_a_knife_attack_with_a_victim_brings_an_ambulance(engine, policy):
-    c = classify(engine, policy, "楼下有人拿刀砍人 已经砍了一个了")
-    assert {Agency.POLICE, Agency.EMS_120} <= set(c.agencies), c.reasons
-    c = classify(engine, policy, "There's a wheelie bin on fire, I saw some boys light it with a lighter and run away")
-    assert {Agency.POLICE, Agency.FIRE_119} <= set(c.agencies), c.reasons
-
-
-def test_round_56_readings_down_a_well_through_ice_or_under_a_crash(engine, policy):
-    for text in ("有人掉窨井里了 井盖没了 在下边喊", "A kid's fallen through the ice on the pond, hanging on to the edge"):
-        c = classify(engine, policy, text)
-        assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), (text, c.reasons)
-    c = classify(engine, policy, "一辆车冲进早市人群 撞倒好几个人")
-    assert {Agency.EMS_120, Agency.POLICE} <= set(c.agencies), c.reasons
-
-
-def test_someone_sulking_behind_a_door_they_locked_is_not_shut_in(engine, policy):
-    # Locked in by choice and able to open (赌气, sulking) is no 119 call; a small child who
-    # cannot work the lock is (labelling guide: locked in by accident).
-    for text in ("我儿子跟我吵完架把自己锁屋里了 不吃饭 也不说话 就是生闷气",
-                 "My teenage son locked himself in the bathroom after an argument, he's just sulking, he answers me"):
-        c = classify(engine, policy, text)
-        assert Agency.FIRE_119 not in c.agencies, (text, c.reasons)
-    c = classify(engine, policy, "孩子把自己反锁卫生间了 三岁 在里头玩水 门打不开")
-    assert Agency.FIRE_119 in c.agencies, c.reasons
-
-
-def test_an_electric_shock_is_no_blow(engine, policy):
-    c = classify(engine, policy, "工厂里有人被电打了 倒地上了")  # 电打: a shock, not a beating
-    assert Agency.EMS_120 in c.agencies and Agency.POLICE not in c.agencies, c.reasons
-
-
-def test_round_57_readings(engine, policy):
-    c = classify(engine, policy, "有个男的把一个小孩抱上面包车了 孩子一直哭 车往北开了")  # an abduction: held, 119 too
-    assert {Agency.POLICE, Agency.FIRE_119} <= set(c.agencies), c.reasons
-    c = classify(engine, policy, "The main water pipe in the bike store has been sawn halfway through, water everywhere")
-    assert Agency.POLICE in c.agencies, c.reasons
-    c = classify(engine, policy, "路边 井盖没了 有个人掉下去了 在下面喊")
-    assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons
-
-
-def test_a_tooth_knocked_out_in_horseplay_brings_an_ambulance(engine, policy):
-    c = classify(engine, policy, "我儿子跟同学打闹 把人家门牙磕掉了")
-    assert Agency.EMS_120 in c.agencies, c.reasons
-
-
-def test_a_person_under_a_wheel_or_in_a_crowd_crush_gets_120_and_119(engine, policy):
-    for text in ("公交车冲上人行道 撞了好几个人 有人压车底下了",
-                 "A pedestrian's been run over by a bus turning right, he's under the front wheel, conscious and screaming"):
-        c = classify(engine, policy, text)
-        assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), (text, c.reasons)
-    # A crush: 120 and 119 come. Police comes only when the call reads as police_matter (a known
-    # gap, docs/classifier.md "Limits": a crush typed medical loses police).
-    c = classify(engine, policy, "商场促销哄抢 有人被挤倒了 压在人群下面起不来")
-    assert {Agency.EMS_120, Agency.FIRE_119} <= set(c.agencies), c.reasons
+@pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION)
+def test_twelfth_session_readings(engine, policy, text, must, must_not):
+    c = classify(engine, policy, text)
+    assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons

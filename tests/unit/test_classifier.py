@@ -516,6 +516,10 @@ TWELFTH_SESSION = [
      set(), {F}),
     ("孩子把自己反锁卫生间了 三岁 在里头玩水 门打不开", {F}, set()),  # a small child who cannot open: 119
     ("昨天吃坏了肚子 拉了一宿 现在好了 想投诉那家饭馆", set(), {A}),
+    # chased with a weapon is an assault in progress; a dog that chases is not
+    ("楼上邻居装修太吵 我去说了两句 他拿锤子追我", {P}, set()),
+    ("the guy from upstairs is chasing me with a hammer because I complained about the noise", {P}, set()),
+    ("楼下狗一直追我叫 吓死我了", set(), {P}),
 ]
 
 

@@ -527,3 +527,40 @@ TWELFTH_SESSION = [
 def test_twelfth_session_readings(engine, policy, text, must, must_not):
     c = classify(engine, policy, text)
     assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons
+
+
+# Thirteenth session: decisive type cues (a crowd crush is police work, a smoking fuse box is a
+# fire, whatever the model's type) and round 55's reading fixes, each in words of our own.
+THIRTEENTH_SESSION = [
+    # a crowd crush brings the police (crowd control) as well as 120 and 119
+    ("庙会门口踩踏了，前面的人摔倒了，后面的人压上去，有个老太太压在底下喘不上气", {P, A, F}, set()),
+    ("stampede at the station gate, a boy went down and people are on top of him, he's crying", {P, A, F}, set()),
+    ("人太多了 挤倒了好几个 压在下边起不来", {P, A, F}, set()),
+    # ... but a queue that is only long is not a crush
+    ("不是踩踏啊，就是超市门口排队的人多，排到马路上了", set(), {P, A, F}),
+    # water in the wiring: smoking now is a fire; near a socket with nothing burning is a leak
+    ("楼上漏水 漏到我家电闸上了 电闸冒烟了", {F}, set()),
+    ("the leak from upstairs reached our fuse box and now the fuse box is smoking", {F}, set()),
+    ("楼上漏水 顺着墙流到插座旁边了 插座没事 没冒烟", set(), {F}),
+    # knifed ('让人捅了') needs an ambulance; a teacher who hits a child is an assault
+    ("我让人捅了 后背 在烧烤摊后面 那人跑了", {P, A}, set()),
+    ("闺女在托管班让老师打了，手心肿了", {P}, set()),
+    # gone under in open water, a knife at a throat, children who cannot get out of a building
+    ("鱼塘边上 一个小孩沉下去了 没看见上来", {A, F}, set()),
+    ("a man has a knife at her throat behind the counter and won't let her go", {P, F}, set()),
+    ("宿舍楼大门坏了锁死了，学生都出不了楼，几十个人在里面", {F}, set()),
+    # a colleague who did not come to work and does not answer: a welfare check for the police
+    ("My colleague did not come to work for three days and does not answer his phone", {P}, set()),
+]
+
+
+@pytest.mark.parametrize("text,must,must_not", THIRTEENTH_SESSION)
+def test_thirteenth_session_readings(engine, policy, text, must, must_not):
+    c = classify(engine, policy, text)
+    assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons
+
+
+def test_decisive_type_cue_is_named_in_the_reasons(engine, policy):
+    c = classify(engine, policy, "楼上漏水漏到我家电闸了，现在电闸冒烟了")
+    assert c.call_type.value == "fire"
+    assert any("decisive cues '电闸冒烟'" in r for r in c.reasons), c.reasons

@@ -38,6 +38,9 @@ from services.classifier.engine.routing import FLAG_BIT, MEDICAL_TYPE, POLICE, P
 MAX_CUES_SHOWN = 4
 NOTE_BELOW = 0.2
 UNCUED_FLAG = 0.9  # a flag with no cue word in the text needs this model probability
+# A decisive type cue (lexicon `decisive`: '踩踏了', 'fuse box is smoking') decides the call type
+# unless the model all but rules that type out.
+DECISIVE_TYPE_FLOOR = 0.01
 _CALL_TYPES = {t.value: t for t in CallType}
 NET_AGENCIES = (Agency.POLICE, Agency.EMS_120, Agency.FIRE_119)  # fixed order: stable agency lists
 _NO_CUES: list[str] = []
@@ -126,6 +129,11 @@ def choose_type(ev: Evidence, type_p: dict[str, float], police_bar: float, reaso
             and not ev("F", "violence") and not ev("S", "violence"):
         reasons.append(f"not police_matter ({type_p[top]:.2f}): no words of a crime, weapon or violence")
         top = max((t for t in type_p if t != POLICE_TYPE), key=type_p.__getitem__)
+    decisive = [t for t in type_p if t != top and ev("K", t) and type_p[t] >= DECISIVE_TYPE_FLOOR]
+    if decisive:  # a crowd crush ('踩踏了') is police work whatever else the call says
+        t = max(decisive, key=type_p.__getitem__)
+        reasons.append(f"type {t} ({type_p[t]:.2f}): decisive cues {_fmt(ev('K', t))} (model's type was {top})")
+        return t
     cues = ev("T", top)
     reasons.append(f"type {top} ({type_p[top]:.2f})" + (f": cues {_fmt(cues)}" if cues else ": n-gram model"))
     return top

@@ -549,6 +549,13 @@ THIRTEENTH_SESSION = [
     ("鱼塘边上 一个小孩沉下去了 没看见上来", {A, F}, set()),
     ("a man has a knife at her throat behind the counter and won't let her go", {P, F}, set()),
     ("宿舍楼大门坏了锁死了，学生都出不了楼，几十个人在里面", {F}, set()),
+    # found by probing: a smoking lamp holder in a leak call, people buried by grain, a pile-up
+    ("楼上漏水 顺着电线流到我家灯里 灯座冒烟了", {F}, set()),
+    ("村里粮仓塌了 有人在里面干活 被粮食埋住了", {A, F}, set()),
+    ("escalator at the mall suddenly reversed, lots of people fell at the bottom, some are stuck under others",
+     {A, F}, set()),
+    # a found body is police work
+    ("We found a dead body in the reeds by the canal, it has been there a long time", {P}, set()),
     # a colleague who did not come to work and does not answer: a welfare check for the police
     ("My colleague did not come to work for three days and does not answer his phone", {P}, set()),
 ]

@@ -74,7 +74,8 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_gen57a.jsonl", "corpus_gen57b.jsonl", "corpus_gen57c.jsonl", "corpus_gen57d.jsonl", "corpus_gen57e.jsonl", "corpus_gen57f.jsonl",
                 "corpus_gen58a.jsonl", "corpus_gen58b.jsonl", "corpus_gen58c.jsonl", "corpus_gen58d.jsonl",
                 "corpus_gen55a.jsonl", "corpus_gen55b.jsonl", "corpus_gen55c.jsonl", "corpus_gen55d.jsonl", "corpus_gen55e.jsonl", "corpus_gen55f.jsonl",
-                "corpus_gen60a.jsonl", "corpus_gen60b.jsonl", "corpus_gen60c.jsonl")
+                "corpus_gen60a.jsonl", "corpus_gen60b.jsonl", "corpus_gen60c.jsonl",
+                "corpus_gen61a.jsonl", "corpus_gen61b.jsonl", "corpus_gen61c.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

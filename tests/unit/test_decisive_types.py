@@ -1,0 +1,37 @@
+"""Decisive type cues (engine/decide.py, lexicon `decisive` under a call type): a crowd crush is
+police work and a smoking fuse box a fire whatever type the model reads, unless the model all but
+rules that type out, and only when the cue is asserted (not denied)."""
+
+from services.classifier.engine.decide import DECISIVE_TYPE_FLOOR, Evidence, choose_type
+from services.classifier.train import TYPES
+
+FUSE_BOX = "楼上漏水 漏到我家电闸上了 电闸冒烟了"
+NO_SMOKE = "楼上漏水 漏到我家电闸上了 电闸没冒烟"
+
+
+def type_probs(top: str, fire: float) -> dict[str, float]:
+    rest = (1.0 - 0.9 - fire) / (len(TYPES) - 2)
+    return {t: 0.9 if t == top else fire if t == "fire" else rest for t in TYPES}
+
+
+def test_a_decisive_cue_overrides_the_model_type(engine):
+    ev = Evidence(engine.features(FUSE_BOX))
+    top = choose_type(ev, type_probs("water_leak", 0.05), 0.3, reasons := [])
+    assert top == "fire"
+    assert any("decisive cues '电闸冒烟' (model's type was water_leak)" in r for r in reasons), reasons
+
+
+def test_not_when_the_model_all_but_rules_the_type_out(engine):
+    ev = Evidence(engine.features(FUSE_BOX))
+    assert choose_type(ev, type_probs("water_leak", DECISIVE_TYPE_FLOOR / 2), 0.3, []) == "water_leak"
+
+
+def test_a_denied_cue_decides_nothing(engine):
+    ev = Evidence(engine.features(NO_SMOKE))
+    assert choose_type(ev, type_probs("water_leak", 0.05), 0.3, []) == "water_leak"
+
+
+def test_a_crush_in_english_is_police_work(engine):
+    ev = Evidence(engine.features("stampede at the station gate, a boy went down and people are on top of him"))
+    probs = {t: 0.9 if t == "medical" else 0.0125 for t in TYPES}
+    assert choose_type(ev, probs, 0.3, []) == "police_matter"

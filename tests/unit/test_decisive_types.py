@@ -35,3 +35,12 @@ def test_a_crush_in_english_is_police_work(engine):
     ev = Evidence(engine.features("stampede at the station gate, a boy went down and people are on top of him"))
     probs = {t: 0.9 if t == "medical" else 0.0125 for t in TYPES}
     assert choose_type(ev, probs, 0.3, []) == "police_matter"
+
+
+def test_a_correction_voids_them(engine, policy):
+    # the caller takes back the crush: the model reads the call, no police for dancers
+    for text in ("我刚才说广场上踩踏了，是我看错了，是跳广场舞的人在做游戏，不用来了",
+                 "false alarm, the crowd crush at the gate was just people hugging, all fine"):
+        c = engine.classify(text, policy)
+        assert c.call_type.value != "police_matter", c.reasons
+        assert not any("decisive cues" in r and r.startswith("type") for r in c.reasons), c.reasons

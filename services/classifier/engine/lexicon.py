@@ -29,7 +29,8 @@ LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "lexicon.yaml"
 LEXICON_TABLES = tuple(p for p in (SOUNDS_FILE, COMMON_FILE, PINYIN_FILE, SIMPLIFIED_FILE, ENGLISH_FILE) if p.exists())
 
 # Tag kinds: T strong type cue, W weak type cue, K decisive type cue (a crowd crush is police
-# work, a smoking fuse box is a fire: engine/decide.py), F flag cue, D flag denial ("人没事"),
+# work, a smoking fuse box is a fire: engine/decide.py), V words that void them (a correction,
+# a cancellation), F flag cue, D flag denial ("人没事"),
 # S decisive flag cue (label "flag" anywhere, or "flag@call_type" on calls of that type only),
 # P a decisive cue that names a person ("两人受伤", "people trapped": no floor, engine/decide.py).
 Tag = tuple[str, str]
@@ -125,6 +126,9 @@ class Lexicon:
             add_cues(lists.get("strong", []) + lists.get("en_strong", []), ("T", label))
             add_cues(lists.get("weak", []) + lists.get("en_weak", []), ("W", label))
             add_cues(lists.get("decisive", []) + lists.get("en_decisive", []), ("K", label))
+        # A correction or a cancellation ('是我看错了', 'false alarm') voids the decisive type cues.
+        void = spec.get("decisive_void") or {}
+        add_cues(void.get("zh", []) + void.get("en", []), ("V", "type"))
         for label, lists in spec["flags"].items():
             strong = lists.get("strong", []) + lists.get("en_strong", [])
             add_cues(lists.get("cues", []) + lists.get("en", []) + strong, ("F", label))

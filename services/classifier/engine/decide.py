@@ -11,7 +11,9 @@ Flags are facts in the text. A flag is on when
     also counts. A denial in the call ('电梯困人 里头没人了') leaves a decisive cue to the
     threshold, as any cue. A decisive cue that names a person ('两人受伤', 'people trapped'; the
     lexicon's `person` lists) cannot be about a pigeon and has no floor. Or
-  - the model passes the flag's threshold and the text has a (non-negated) cue word for it, or
+  - the model passes the flag's threshold and the text has a (non-negated) cue word for it; when
+    the call also denies the flag ('我没被关在里面 … 下不去'), the model must find it more likely than
+    not (DENIED_BAR), or
   - the model is very sure (>= 0.9) and no denial ('没人受伤', 'no one inside') stands against it.
 DOMAIN.md's rules follow: violence makes the call police_matter; a medical call is always injured.
 
@@ -38,6 +40,9 @@ from services.classifier.engine.routing import FLAG_BIT, MEDICAL_TYPE, POLICE, P
 MAX_CUES_SHOWN = 4
 NOTE_BELOW = 0.2
 UNCUED_FLAG = 0.9  # a flag with no cue word in the text needs this model probability
+# A flag the caller denies somewhere in the call ('我没被关在里面 … 我在18楼下不去') is set from a
+# plain cue only when the model finds it more likely than not.
+DENIED_BAR = 0.5
 # A decisive type cue (lexicon `decisive`: '踩踏了', 'fuse box is smoking') decides the call type
 # unless the model all but rules that type out.
 DECISIVE_TYPE_FLOOR = 0.01
@@ -105,7 +110,7 @@ def decide_flags(ev: Evidence, top: str, flag_p: dict[str, float], thresholds: d
         elif decisive:
             on = False
             reasons.append(f"not {f} ({p:.2f}): the model rules out its decisive cues {_fmt(decisive)}")
-        elif asserted and p >= thresholds[f]:
+        elif asserted and p >= (max(thresholds[f], DENIED_BAR) if ev("D", f) else thresholds[f]):
             on = True
             reasons.append(f"flag {f} ({p:.2f}): cues {_fmt(asserted)}")
         elif p >= UNCUED_FLAG and not asserted:

@@ -554,6 +554,10 @@ THIRTEENTH_SESSION = [
     ("村里粮仓塌了 有人在里面干活 被粮食埋住了", {A, F}, set()),
     ("escalator at the mall suddenly reversed, lots of people fell at the bottom, some are stuck under others",
      {A, F}, set()),
+    # ... and their harmless twins: objects on the tracks or in a pit, a child playing in water
+    ("there's a shopping trolley on the tracks at the level crossing", set(), {F, A}),
+    ("I dropped my phone into the pit at the construction site, can someone get it", set(), {F, A}),
+    ("孩子在扑腾着玩水，我们就在旁边看着", set(), {A, F}),
     # a found body is police work
     ("We found a dead body in the reeds by the canal, it has been there a long time", {P}, set()),
     # a colleague who did not come to work and does not answer: a welfare check for the police

@@ -558,6 +558,8 @@ THIRTEENTH_SESSION = [
     ("there's a shopping trolley on the tracks at the level crossing", set(), {F, A}),
     ("I dropped my phone into the pit at the construction site, can someone get it", set(), {F, A}),
     ("孩子在扑腾着玩水，我们就在旁边看着", set(), {A, F}),
+    ("快递叠压在门口，箱子都压扁了，快递员也不管", set(), {A, F}),
+    ("他让人捅了马蜂窝，马蜂到处飞", set(), {A}),
     # a found body is police work
     ("We found a dead body in the reeds by the canal, it has been there a long time", {P}, set()),
     # a colleague who did not come to work and does not answer: a welfare check for the police

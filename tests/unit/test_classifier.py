@@ -523,10 +523,6 @@ TWELFTH_SESSION = [
 ]
 
 
-@pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION)
-def test_twelfth_session_readings(engine, policy, text, must, must_not):
-    c = classify(engine, policy, text)
-    assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons
 
 
 # Thirteenth session: decisive type cues (a crowd crush is police work, a smoking fuse box is a
@@ -567,8 +563,8 @@ THIRTEENTH_SESSION = [
 ]
 
 
-@pytest.mark.parametrize("text,must,must_not", THIRTEENTH_SESSION)
-def test_thirteenth_session_readings(engine, policy, text, must, must_not):
+@pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION)
+def test_twelfth_and_thirteenth_session_readings(engine, policy, text, must, must_not):
     c = classify(engine, policy, text)
     assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons
 

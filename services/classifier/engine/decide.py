@@ -134,12 +134,13 @@ def choose_type(ev: Evidence, type_p: dict[str, float], police_bar: float, reaso
             and not ev("F", "violence") and not ev("S", "violence"):
         reasons.append(f"not police_matter ({type_p[top]:.2f}): no words of a crime, weapon or violence")
         top = max((t for t in type_p if t != POLICE_TYPE), key=type_p.__getitem__)
-    decisive = [t for t in type_p if t != top and ev("K", t) and type_p[t] >= DECISIVE_TYPE_FLOOR] \
-        if not ev("V", "type") else []  # '我刚才说踩踏了，是我看错了': a correction voids them
-    if decisive:  # a crowd crush ('踩踏了') is police work whatever else the call says
-        t = max(decisive, key=type_p.__getitem__)
-        reasons.append(f"type {t} ({type_p[t]:.2f}): decisive cues {_fmt(ev('K', t))} (model's type was {top})")
-        return t
+    if not ev("V", "type"):  # '我刚才说踩踏了，是我看错了': a correction voids the decisive cues
+        # a crowd crush ('踩踏了') is police work whatever else the call says
+        decisive = [t for t in type_p if t != top and ev("K", t) and type_p[t] >= DECISIVE_TYPE_FLOOR]
+        if decisive:
+            t = max(decisive, key=type_p.__getitem__)
+            reasons.append(f"type {t} ({type_p[t]:.2f}): decisive cues {_fmt(ev('K', t))} (model's type was {top})")
+            return t
     cues = ev("T", top)
     reasons.append(f"type {top} ({type_p[top]:.2f})" + (f": cues {_fmt(cues)}" if cues else ": n-gram model"))
     return top

@@ -499,7 +499,7 @@ TWELFTH_SESSION = [
     ("有人掉窨井里了 井盖没了 在下边喊", {A, F}, set()),
     ("路边 井盖没了 有个人掉下去了 在下面喊", {A, F}, set()),
     ("A kid's fallen through the ice on the pond, hanging on to the edge", {A, F}, set()),
-    # a crush: 120 and 119 come; police only when it reads as police_matter (a known gap, docs "Limits")
+    # a crush: 120 and 119 come (police too since the thirteenth session's decisive type cues)
     ("商场促销哄抢 有人被挤倒了 压在人群下面起不来", {A, F}, set()),
     ("元宵灯会 人太多 后面往前涌 前面有人被挤倒了 喊别挤", {P}, set()),
     ("一辆车冲进早市人群 撞倒好几个人", {A, P}, set()),

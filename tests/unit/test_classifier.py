@@ -563,8 +563,25 @@ THIRTEENTH_SESSION = [
 ]
 
 
-@pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION)
-def test_twelfth_and_thirteenth_session_readings(engine, policy, text, must, must_not):
+FOURTEENTH_SESSION = [
+    # a person struggling or sinking in the water needs water rescue (119) as well as 120
+    ("河边有个小孩在水里挣扎，快不行了", {A, F}, set()),
+    ("有人游泳 在往下沉 喊救命呢", {A, F}, set()),
+    ("my friend jumped in the river and he can barely swim, he's shouting", {A, F}, set()),
+    # someone down behind a door locked from inside: 119 opens it; once opened, 120 alone
+    ("我爸在卫生间摔倒了 门从里面反锁了 叫他只哼哼", {A, F}, set()),
+    ("我妈在卫生间摔了 门反锁着 不过我有钥匙已经打开了 人扶出来了", {A}, {F}),
+    # a power cable sparking on the road, sparks from a wet lamp: fire; a welder's sparks are not
+    ("a truck knocked down the power cable, it is lying on the road sparking, nobody is hurt", {F}, set()),
+    ("天花板灯里进水了 刚冒了几下火花 有股焦味", {F}, set()),
+    ("楼下电焊一直冒火花 吵死了 半夜还干", set(), {F, P}),
+    # stuck at an airport is not trapped
+    ("We're stuck at the airport, the flight was cancelled, where can we sleep tonight", set(), {F}),
+]
+
+
+@pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION)
+def test_later_session_readings(engine, policy, text, must, must_not):
     c = classify(engine, policy, text)
     assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons
 

@@ -577,6 +577,15 @@ FOURTEENTH_SESSION = [
     ("楼下电焊一直冒火花 吵死了 半夜还干", set(), {F, P}),
     # stuck at an airport is not trapped
     ("We're stuck at the airport, the flight was cancelled, where can we sleep tonight", set(), {F}),
+    # an illness or injury the call says is over needs no ambulance; one still going on does
+    ("我爸上个月在小区里摔了一跤，现已痊愈，想问问小区路面坏了找哪个部门", set(), {A}),
+    ("他晕过去一会儿，已经醒了，但是一直吐，头疼得厉害", {A}, set()),
+    ("老人拒绝就医，但是头上一直在流血，说话也含糊", {A}, set()),
+    # people let out of a stuck lift are not trapped; one still inside is
+    ("the lift got stuck with us inside but the guard got us out, we are all fine, the lift still needs fixing", set(), {F}),
+    ("我们家那个电梯困人，物业已经放出来了一个，里面还有一个老太太出不来", {F}, set()),
+    # a body in the water is police
+    ("I think there is a body in the canal, it has been there a while", {P}, set()),
 ]
 
 

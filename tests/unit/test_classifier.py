@@ -590,6 +590,10 @@ FOURTEENTH_SESSION = [
     ("我家鸭子在河里扑腾，邻居说要抓去吃，吵起来了", set(), {A, F}),
     ("Guy upstairs is groggy from his night out and blasting music at 3am", set(), {A}),
     ("A bloke's been hit by a cricket ball in the nets, right on the temple. He's down and very groggy.", {A}, set()),
+    # an animal giving birth is no labour: the decisive '要生了' / 'in labour' are for people
+    ("我们家母狗要生了 第一次生 不知道咋办", set(), {A}),
+    ("My dog is in labour and struggling, which vet is open tonight", set(), {A}),
+    ("我老婆要生了 羊水破了 快来", {A}, set()),
 ]
 
 

@@ -523,8 +523,6 @@ TWELFTH_SESSION = [
 ]
 
 
-
-
 # Thirteenth session: decisive type cues (a crowd crush is police work, a smoking fuse box is a
 # fire, whatever the model's type) and round 55's reading fixes, each in words of our own.
 THIRTEENTH_SESSION = [
@@ -586,7 +584,7 @@ FOURTEENTH_SESSION = [
     ("我们家那个电梯困人，物业已经放出来了一个，里面还有一个老太太出不来", {F}, set()),
     # a body in the water is police
     ("I think there is a body in the canal, it has been there a while", {P}, set()),
-    # harmless twins of this session's cues: a flapping duck, a hangover, pills taken as prescribed
+    # harmless twins of this session's cues (a flapping duck, a hangover) and the call they were narrowed for
     ("我家鸭子在河里扑腾，邻居说要抓去吃，吵起来了", set(), {A, F}),
     ("Guy upstairs is groggy from his night out and blasting music at 3am", set(), {A}),
     ("A bloke's been hit by a cricket ball in the nets, right on the temple. He's down and very groggy.", {A}, set()),

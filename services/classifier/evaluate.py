@@ -1,12 +1,19 @@
-"""Evaluation table of the classifier: held-out split and the shared sample file.
+"""Evaluation table of the classifier: held-out split and the shared sample file, or labelled files.
 
-    callroute eval     (or: python -m services.classifier.evaluate)
+    callroute eval                     held-out split and shared sample
+    callroute eval FILE... [--misses]  labelled JSONL files of your own (a table per file, and one
+                                       for all of them); --misses lists the calls not routed exactly
+
+A labelled line has at least `text`, `call_type` and the five `flags` (DOMAIN.md codes); `id`,
+`lang`, `difficulty` and `style` are optional and add slices. A malformed line is reported on
+stderr with its line number and skipped; the rest are scored.
 
 Per slice (all, per language, per difficulty): macro-F1 over call types, routing exact-set
 accuracy, recall of needed police / 120 / 119, the rate of police added where not needed, and the
 review rate.
 """
 
+import json
 import sys
 from collections.abc import Iterable
 from typing import TextIO
@@ -21,6 +28,7 @@ from services.classifier.engine import Engine, load_engine
 
 # The shared sample calls sit beside the repository (../shared): a second test, never trained on.
 SAMPLE_FILE = Path(__file__).resolve().parents[3] / "shared/samples/calls_sample.jsonl"
+CALL_TYPES = frozenset(t.value for t in CallType)
 EMERGENCY = ((Agency.POLICE, "police"), (Agency.EMS_120, "120"), (Agency.FIRE_119, "119"))
 
 
@@ -98,9 +106,69 @@ def misses(results: list[dict]) -> list[str]:
         gold_flags = [f for f in FLAG_NAMES if r["flags"][f]]
         if c.call_type.value != r["call_type"] or x["gold_agencies"] != x["pred_agencies"]:
             lines.append(f"{r['id']} gold={r['call_type']}{gold_flags} pred={c.call_type.value}{c.flags.raised()} "
-                         f"conf={c.confidence:.2f} agencies gold={sorted(x['gold_agencies'])} "
+                         f"conf={c.confidence:.2f} agencies gold={sorted(a.value for a in x['gold_agencies'])} "
                          f"pred={sorted(a.value for a in x['pred_agencies'])} :: {r['text']}")
     return lines
+
+
+def read_labelled(path: Path, err: TextIO) -> list[dict]:
+    """The well-formed labelled calls of a JSONL file; each malformed line is reported on `err`."""
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            parsed = _parse_labelled(line)
+            if isinstance(parsed, str):
+                err.write(f"{path}: line {n}: {parsed}; skipped\n")
+            else:
+                parsed.setdefault("id", f"line {n}")
+                rows.append(parsed)
+    return rows
+
+
+def _parse_labelled(line: str) -> dict | str:
+    """The call of one line, or what is wrong with it."""
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"not JSON ({exc.msg})"
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    if not isinstance(row.get("text"), str) or not row["text"].strip():
+        return "no text"
+    if row.get("call_type") not in CALL_TYPES:
+        return f"call_type {row.get('call_type')!r} is not one of {', '.join(sorted(CALL_TYPES))}"
+    flags = row.get("flags")
+    if not isinstance(flags, dict) or any(not isinstance(flags.get(f), bool) for f in FLAG_NAMES):
+        return f"flags must give {', '.join(FLAG_NAMES)} as true/false"
+    return row
+
+
+def run_files(paths: list[Path], out: TextIO = sys.stdout, err: TextIO = sys.stderr,
+              show_misses: bool = False) -> int:
+    """Tables for labelled files of one's own: one per file, and one for all when several."""
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        err.write(f"no such file: {', '.join(map(str, missing))}\n")
+        return 2
+    engine, policy = load_engine(), load_policy()
+    out.write(f"classifier {engine.version}, routing policy {policy.version}\n")
+    every: list[dict] = []
+    for path in paths:
+        results = score(read_labelled(path, err), engine, policy)
+        if results:
+            print_table(f"{path} ({_calls(len(results))})", results, out)
+        every += results
+    if len(paths) > 1 and every:
+        print_table(f"All files ({_calls(len(every))})", every, out)
+    if show_misses:
+        out.write("\nErrors (type or agency set):\n" + "\n".join(misses(every)) + "\n")
+    return 0 if every else 1
+
+
+def _calls(n: int) -> str:
+    return f"{n} call" if n == 1 else f"{n} calls"
 
 
 def run_eval(out: TextIO = sys.stdout, engine: Engine | None = None, policy: RoutingPolicy | None = None,
@@ -124,4 +192,6 @@ def run_eval(out: TextIO = sys.stdout, engine: Engine | None = None, policy: Rou
 
 
 if __name__ == "__main__":
-    sys.exit(run_eval(show_misses="--misses" in sys.argv))
+    files = [Path(a) for a in sys.argv[1:] if a != "--misses"]
+    show = "--misses" in sys.argv
+    sys.exit(run_files(files, show_misses=show) if files else run_eval(show_misses=show))

@@ -105,9 +105,11 @@ def classify(args: argparse.Namespace) -> int:
 
 
 def evaluate(args: argparse.Namespace) -> int:
-    from services.classifier.evaluate import run_eval
+    from services.classifier.evaluate import run_eval, run_files
 
-    return run_eval(sys.stdout)
+    if args.files:
+        return run_files([Path(f) for f in args.files], sys.stdout, sys.stderr, show_misses=args.misses)
+    return run_eval(sys.stdout, show_misses=args.misses)
 
 
 def resolve(args: argparse.Namespace) -> int:

@@ -34,7 +34,9 @@ def build_parser() -> argparse.ArgumentParser:
     classify.add_argument("file", nargs="?")
     classify.set_defaults(func=commands.classify)
 
-    ev = sub.add_parser("eval", help="print the classifier's evaluation table")
+    ev = sub.add_parser("eval", help="print the classifier's evaluation table (held-out split and sample, or FILEs)")
+    ev.add_argument("files", nargs="*", help="labelled JSONL files to score instead (text, call_type, flags)")
+    ev.add_argument("--misses", action="store_true", help="also list the calls not routed exactly")
     ev.set_defaults(func=commands.evaluate)
 
     resolve = sub.add_parser("resolve", help="resolve JSONL addresses (id, address) from FILE or stdin")

@@ -192,6 +192,6 @@ def run_eval(out: TextIO = sys.stdout, engine: Engine | None = None, policy: Rou
 
 
 if __name__ == "__main__":
-    files = [Path(a) for a in sys.argv[1:] if a != "--misses"]
-    show = "--misses" in sys.argv
-    sys.exit(run_files(files, show_misses=show) if files else run_eval(show_misses=show))
+    from services.cli.main import main  # the same arguments as `callroute eval`
+
+    sys.exit(main(["eval", *sys.argv[1:]]))

@@ -225,6 +225,16 @@ def test_packed_integer_scores_equal_the_float_weights(engine):
         assert all(abs(a - b) < 1e-3 for a, b in zip(model.logits(feats), expect))
 
 
+@pytest.mark.parametrize("text, cancels", [
+    ("刚才报的仓库漏水，已经关上阀门了，不用派人来了", True),
+    ("Sorry, please cancel my call, the smoke was from a barbecue", True),
+    ("楼上漏水 天花板滴水 敲门没人", False),
+    ("不是看错了，真的有人倒在地上", False),
+])
+def test_a_cancellation_is_a_model_feature(engine, text, cancels):
+    assert ("V:type" in engine.features(text).cues) is cancels
+
+
 def test_numbers_in_chinese_text_are_cues(engine):
     feats = engine.features("老人摔了起不来，快打120")
     assert any(h[2] == "120" for h in feats.hits)

@@ -44,7 +44,10 @@ Hit = tuple[str, str, str, Status, tuple[str, str, str], str | None, str | None]
 FEATURE_PREFIX = {("T", "pos"): "T:", ("T", "unc"): "T:", ("T", "neg"): "TN:",
                   ("W", "pos"): "W:", ("W", "unc"): "W:",
                   ("F", "pos"): "F:", ("F", "neg"): "FN:", ("F", "unc"): "FU:",
-                  ("D", "pos"): "D:", ("S", "pos"): "S:"}
+                  ("D", "pos"): "D:", ("S", "pos"): "S:",
+                  # A correction or cancellation ('不用派人了', 'false alarm'): a model trained from the
+                  # fifteenth session on learns what it means for the type; older models ignore it.
+                  ("V", "pos"): "V:"}
 
 
 # A pattern cue compiled: (words one of which every match contains, or None; verb test; whole

@@ -80,7 +80,9 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_gen59a.jsonl", "corpus_gen59b.jsonl", "corpus_gen59c.jsonl", "corpus_gen59d.jsonl", "corpus_gen59e.jsonl",
                 "corpus_gen62a.jsonl", "corpus_gen62b.jsonl", "corpus_gen62c.jsonl",
                 "corpus_gen65a.jsonl", "corpus_gen65b.jsonl", "corpus_gen65c.jsonl",
-                "corpus_gen66a.jsonl", "corpus_gen66b.jsonl", "corpus_gen66c.jsonl", "corpus_gen66d.jsonl")
+                "corpus_gen66a.jsonl", "corpus_gen66b.jsonl", "corpus_gen66c.jsonl", "corpus_gen66d.jsonl",
+                "corpus_gen64a.jsonl", "corpus_gen64b.jsonl", "corpus_gen64c.jsonl", "corpus_gen64d.jsonl", "corpus_gen64e.jsonl",
+                "corpus_gen69a.jsonl", "corpus_gen69b.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

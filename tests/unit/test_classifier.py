@@ -605,7 +605,31 @@ FOURTEENTH_SESSION = [
 ]
 
 
-@pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION)
+FIFTEENTH_SESSION = [
+    # a swimmer or diver who went under and has not come back up: 120 and water rescue
+    ("水库边有人游泳 扎下去半天没上来了", {A, F}, set()),
+    ("the lad dived off the pier and hasn't come back up, his mates are shouting", {A, F}, set()),
+    # arson in progress told in English is a fire as well as police work
+    ("Someone is setting fire to the rubbish bins in our lobby right now, there's smoke", {F, P}, set()),
+    # shut out, not shut in: a gate that will not open, a goods lift with only goods, a child dug out
+    ("小区卷帘门坏了打不开 车出不去 人能走", set(), {F}),
+    ("货梯卡在两层中间 里面是货 没人", set(), {F}),
+    ("我家孩子被雪埋了一下 已经拽出来了 哭呢 没受伤", set(), {F, A}),
+    # 'fell or was it thrown?' is not a deliberate act
+    ("楼上掉下来个衣架 落在我脚边 不知道是掉下来的还是有人扔的 没砸着人", set(), {P}),
+    # someone in a car with the engine running who does not answer a knock: 120
+    ("路边一辆车没熄火 车里有人 敲车窗没反应", {A}, set()),
+    ("he got cement dust in both eyes and can't open his eyes", {A}, set()),
+    # a person knocked down by a vehicle: police as well as 120, even when the injury words dominate
+    ("A cyclist got knocked down by a taxi at the junction, she can't get up", {A, P}, set()),
+    # people at risk: hanging up the phone ('挂断电话') is not a power cut; silence after a threat to hang
+    ("我儿子在电话里说不想活了 要从楼顶跳下去 说完就挂断电话了", {P}, set()),
+    ("我老公说要上吊 把自己反锁屋里 现在一点声儿都没了", {A, F}, set()),
+]
+
+
+@pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION
+                         + FIFTEENTH_SESSION)
 def test_later_session_readings(engine, policy, text, must, must_not):
     c = classify(engine, policy, text)
     assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons

@@ -484,6 +484,7 @@ def test_a_body_an_old_shell_and_someone_sinking(engine, policy):
 
 
 P, A, F = Agency.POLICE, Agency.EMS_120, Agency.FIRE_119
+H, PM = Agency.HOTLINE_12345, Agency.PROPERTY_MANAGEMENT
 
 # Twelfth session: what reading rounds 53, 56, 57 and 58 and probing with new calls fixed.
 # (text, agencies that must come, agencies that must not come)
@@ -625,6 +626,13 @@ FIFTEENTH_SESSION = [
     # people at risk: hanging up the phone ('挂断电话') is not a power cut; silence after a threat to hang
     ("我儿子在电话里说不想活了 要从楼顶跳下去 说完就挂断电话了", {P}, set()),
     ("我老公说要上吊 把自己反锁屋里 现在一点声儿都没了", {A, F}, set()),
+    # a cancellation of an earlier report goes to 12345 alone; what is still wrong keeps its agency
+    ("刚才报的漏水不用派人了 物业已经关阀门了 不漏了", {H}, {PM, P}),
+    ("我之前报的车被偷了，是我老婆开走了，撤销报警", {H}, {P}),
+    ("Sorry, I called about a man lying in the road, he just got up and walked off, he's fine, you can cancel it",
+     {H}, {A, P}),
+    ("刚才报的打架，人已经散了，但是有一个人头上流血了，需要救护车", {A, P}, set()),
+    ("Cancel the noise complaint, but the guy next door just threatened me with a knife when I knocked", {P}, set()),
 ]
 
 

@@ -633,6 +633,14 @@ FIFTEENTH_SESSION = [
      {H}, {A, P}),
     ("刚才报的打架，人已经散了，但是有一个人头上流血了，需要救护车", {A, P}, set()),
     ("Cancel the noise complaint, but the guy next door just threatened me with a knife when I knocked", {P}, set()),
+    # round 71, broken English: traffic with a person hurt brings police; a crash alone needs none
+    ("my uncle is on the ground, scooter hit him on the zebra crossing, he cannot walk, scooter man still here",
+     {A, P}, set()),
+    ("Road accident near the bridge, a van and a car, the car driver has blood on his face", {A, P}, set()),
+    ("I had a car crash into a tree on my own, I'm okay just the bumper is broken, what do I do", set(), {P, A}),
+    ("Help my son fall down the open manhole near school, he is crying at the bottom", {A, F}, set()),
+    ("I don't see him five days, my neighbour old man, his door have many newspapers", {P}, set()),
+    ("有个男的蹲在一楼窗台外面 往屋里看 看半天了", {P}, set()),
 ]
 
 

@@ -641,6 +641,9 @@ FIFTEENTH_SESSION = [
     ("Help my son fall down the open manhole near school, he is crying at the bottom", {A, F}, set()),
     ("I don't see him five days, my neighbour old man, his door have many newspapers", {P}, set()),
     ("有个男的蹲在一楼窗台外面 往屋里看 看半天了", {P}, set()),
+    # own probing: a child in the lake who is 'not coming up' needs water rescue too; a boat is not a person
+    ("A kid fell into the lake at the park, he's not coming up", {A, F}, set()),
+    ("the boat is not coming up the river today, can we get a refund", set(), {A, F}),
 ]
 
 

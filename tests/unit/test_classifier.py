@@ -646,9 +646,29 @@ FIFTEENTH_SESSION = [
     ("the boat is not coming up the river today, can we get a refund", set(), {A, F}),
 ]
 
+SIXTEENTH_SESSION = [
+    # rounds 67 and 68 read: held by people who will not let them go is trapped (119 opens, police come)
+    ("饭馆老板带几个人把门堵了 说不交钱不让离开 我们一家四口都在里面", {P, F}, set()),
+    ("我被前夫关家里三天了 不让出门 手机也拿走了 偷偷用邻居电话打的", {P, F}, set()),
+    # a person swept off by the waves or going under in a river: 120 and water rescue
+    ("游泳的那个小伙子被浪卷走了 在海里挣扎", {A, F}, set()),
+    ("A man in the river is waving and going under, he can't swim!", {A, F}, set()),
+    # a light fitting sparking with water in it is a fire; the same leak without sparks is not
+    ("the ceiling light fitting is sparking and water is dripping out of it", {F}, set()),
+    ("Water is dripping out of the ceiling light, no sparks, the power is off", set(), {F}),
+    # fraud, a passport kept by an employer, a lost child, a night intruder: police
+    ("我在网上买的名牌包是假货 卖家不退钱", {P}, set()),
+    ("My employer has my passport and will not give it back", {P}, set()),
+    ("My child lost in the shopping mall, five years old, red coat", {P}, set()),
+    ("有人半夜翻墙进院子 偷了两只鸡", {P}, set()),
+    ("隔壁那家又在打娃娃 哭得好惨", {P}, set()),
+    # children playing in the water are not trapped
+    ("小区水池里孩子们打水仗 叫得太吵了", set(), {F, A}),
+]
+
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION
-                         + FIFTEENTH_SESSION)
+                         + FIFTEENTH_SESSION + SIXTEENTH_SESSION)
 def test_later_session_readings(engine, policy, text, must, must_not):
     c = classify(engine, policy, text)
     assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons

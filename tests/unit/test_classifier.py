@@ -664,6 +664,9 @@ SIXTEENTH_SESSION = [
     ("隔壁那家又在打娃娃 哭得好惨", {P}, set()),
     # children playing in the water are not trapped
     ("小区水池里孩子们打水仗 叫得太吵了", set(), {F, A}),
+    # shut out, or already out: cars that cannot leave a car park, a child already freed from a lift
+    ("The car park barrier is stuck down and a row of cars can't get out, nobody is hurt", set(), {F}),
+    ("小孩被困电梯二十分钟，现已救出，人没事，电梯还停在五楼", set(), {F}),
 ]
 
 

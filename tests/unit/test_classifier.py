@@ -666,7 +666,7 @@ SIXTEENTH_SESSION = [
     ("小区水池里孩子们打水仗 叫得太吵了", set(), {F, A}),
     # shut out, or already out: cars that cannot leave a car park, a child already freed from a lift
     ("The car park barrier is stuck down and a row of cars can't get out, nobody is hurt", set(), {F}),
-    ("小孩被困电梯二十分钟，现已救出，人没事，电梯还停在五楼", set(), {F}),
+    ("刚才电梯困人，现在人已救出，请物业来修电梯", set(), {F}),
 ]
 
 

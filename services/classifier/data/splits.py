@@ -82,7 +82,10 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_gen65a.jsonl", "corpus_gen65b.jsonl", "corpus_gen65c.jsonl",
                 "corpus_gen66a.jsonl", "corpus_gen66b.jsonl", "corpus_gen66c.jsonl", "corpus_gen66d.jsonl",
                 "corpus_gen64a.jsonl", "corpus_gen64b.jsonl", "corpus_gen64c.jsonl", "corpus_gen64d.jsonl", "corpus_gen64e.jsonl",
-                "corpus_gen69a.jsonl", "corpus_gen69b.jsonl")
+                "corpus_gen69a.jsonl", "corpus_gen69b.jsonl",
+                "corpus_gen67a.jsonl", "corpus_gen67b.jsonl", "corpus_gen67c.jsonl", "corpus_gen67d.jsonl", "corpus_gen67e.jsonl",
+                "corpus_gen68a.jsonl", "corpus_gen68b.jsonl", "corpus_gen68c.jsonl", "corpus_gen68d.jsonl", "corpus_gen68e.jsonl", "corpus_gen68f.jsonl",
+                "corpus_gen71a.jsonl", "corpus_gen71b.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

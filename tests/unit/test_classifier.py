@@ -667,6 +667,19 @@ SIXTEENTH_SESSION = [
     # shut out, or already out: cars that cannot leave a car park, a child already freed from a lift
     ("The car park barrier is stuck down and a row of cars can't get out, nobody is hurt", set(), {F}),
     ("刚才电梯困人，现在人已救出，请物业来修电梯", set(), {F}),
+    # rounds 70 and 72 read: dialect negators (Sichuan 莫得, Cantonese and Hunan 冇) deny a fight
+    ("莫得人打他哈，他自己从楼梯上滚下去的，头上在流血", {A}, {P}),
+    ("冇人打架，是我阿公自己跌倒，手肿了", {A}, {P}),
+    # a vehicle that knocked a person down, a spiked drink, a car driven off, a body days old: police
+    ("A taxi just knocked down a woman at the crossing, she's conscious but bleeding", {A, P}, set()),
+    ("我朋友在KTV被人在酒里下了药 现在迷迷糊糊的", {A, P}, set()),
+    ("I left the engine running to buy water and my car was driven off, 车被人开走了", {P}, set()),
+    ("河滩上有个人趴着 全身泡得发白 估计死了好多天了", {P}, set()),
+    # someone dragged into a car, or who has not come up from the water: 119 as well
+    ("A man dragged a girl into a grey car and sped off", {P, F}, set()),
+    ("My brother dived off the rocks and he has not come up", {A, F}, set()),
+    # a swarm of wasps is no assault
+    ("Our guide was attacked by a swarm of wasps, his face is swelling", {A}, {P}),
 ]
 
 

@@ -94,3 +94,12 @@ def test_traditional_characters_are_read_as_simplified(engine, text, agency):
     c = engine.classify(text, load_policy())
     assert agency in c.agencies, c.reasons
     assert not set(engine.features(text).text) & set("樓著煙暈護電壞裡")
+
+
+@pytest.mark.parametrize("text", [
+    "有人偷手机 我看到了 他还在车上",        # 'saw it', not 砍倒了 (chopped down)
+    "居民楼起火 住户正在撤离",              # 'evacuating', not 在车里 (in the car)
+])
+def test_a_phrase_the_lexicon_keeps_is_never_rewritten(engine, text):
+    c = engine.classify(text, load_policy())
+    assert not any("read as sounding alike" in r for r in c.reasons), c.reasons

@@ -155,7 +155,10 @@ class Lexicon:
         self.sounds = None
         if spec.get("sound_repair"):
             words = set(zh) | {self.normalizer.normalize(str(v)) for v in spec["normalize"].values()}
-            self.sounds = SoundRepair(words, load_table(), load_common())
+            # Real phrases that sound like a cue and are said far more often than the slip
+            # (看到了 'saw it' is not 砍倒了, 正在撤离 'evacuating' is not 在车里): never rewritten.
+            keep = frozenset(map(str, spec.get("sound_repair_keep") or ()))
+            self.sounds = SoundRepair(words, load_table(), load_common() | keep)
         self.zh_cues = frozenset(zh)
         # Misspelt English cue words ('fier', 'bleding'), read as the cue (engine/spelling.py).
         self.spelling = None

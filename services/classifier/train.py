@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
 from schemas.codes import CallType
 from schemas.policy import load_policy
@@ -51,6 +51,9 @@ SAFETY = {"police_type": 0.3}
 HIDDEN_LAYER = True
 # Decisive cues count only above a per-flag floor of the model's probability (train_floors.py).
 DECISIVE_FLOORS = True
+# Out-of-fold readings (flag thresholds, decisive floors, the learned net) with whole sources left
+# out: what the model makes of a writer it has never read, as in use. False: calls shuffled.
+OOF_BY_SOURCE = False
 
 
 def set_hidden(on: bool) -> None:
@@ -113,14 +116,24 @@ def flag_probs(flag_clfs, X):
     return np.column_stack([np.zeros(X.shape[0]) if m is None else m.predict_proba(X)[:, 1] for m in flag_clfs])
 
 
-def out_of_fold(feats, y_type, Y_flags, c, c_flag, folds=5):
+def source_of(row: dict) -> str:
+    """The file (one writer, one theme) a call comes from: its id without the number."""
+    return str(row["id"]).rsplit("-", 1)[0]
+
+
+def out_of_fold(feats, y_type, Y_flags, c, c_flag, folds=5, groups=None):
     """k-fold out-of-fold probabilities of the training rows given: (types in TYPES order, flags).
     They are what the model makes of calls it has not seen: the flag thresholds and the learned
-    safety net (train_net.py) are fitted on them."""
+    safety net (train_net.py) are fitted on them. With `groups` (each call's source) a fold holds
+    whole sources, so the readings are those of a writer the model has never read."""
     oof_type = np.zeros((len(y_type), len(TYPES)), dtype=float)
     oof = np.zeros(Y_flags.shape, dtype=float)
-    splitter = StratifiedKFold(folds, shuffle=True, random_state=7)
-    for tr, te in splitter.split(np.zeros(len(y_type)), y_type):
+    if groups is None:
+        folds_of = StratifiedKFold(folds, shuffle=True, random_state=7).split(np.zeros(len(y_type)), y_type)
+    else:
+        folds_of = StratifiedGroupKFold(folds, shuffle=True, random_state=7).split(
+            np.zeros(len(y_type)), y_type, groups)
+    for tr, te in folds_of:
         vocab = make_vocab([feats[i] for i in tr])
         Xtr = build_matrix([feats[i] for i in tr], vocab)
         Xte = build_matrix([feats[i] for i in te], vocab)
@@ -189,19 +202,20 @@ def export(vocab, type_clf, flag_clfs, hidden, thresholds: dict, net, n_train, z
     return model
 
 
-def train_model(rows, lexicon, c, c_flag, zh_n, feats=None, tune_folds=5) -> dict:
+def train_model(rows, lexicon, c, c_flag, zh_n, feats=None, tune_folds=5, by_source=OOF_BY_SOURCE) -> dict:
     """The model file's content, trained on `rows` (thresholds tuned inside `rows` only)."""
     feats = feats if feats is not None else featurize(rows, lexicon, zh_n)
     y_type = np.array([r["call_type"] for r in rows])
     Y_flags = np.array([[int(r["flags"][f]) for f in FLAG_NAMES] for r in rows])
-    oof_type, oof_flags = out_of_fold(feats, y_type, Y_flags, c, c_flag, tune_folds)
+    groups = [source_of(r) for r in rows] if by_source else None
+    oof_type, oof_flags = out_of_fold(feats, y_type, Y_flags, c, c_flag, tune_folds, groups)
     thresholds = {"flag": tune_thresholds(oof_flags, Y_flags), "safety": SAFETY}
     if DECISIVE_FLOORS:
         thresholds["decisive"] = tune_floors(rows, feats, oof_type, oof_flags, TYPES, thresholds, load_policy())
     decided = decided_rows(rows, feats, oof_type, oof_flags, TYPES, thresholds, load_policy())
     net = fit_net(decided, TYPES)
     vocab = make_vocab(feats)
-    weights = np.array([SOURCE_WEIGHT.get(str(r["id"]).rsplit("-", 1)[0], 1.0) for r in rows])
+    weights = np.array([SOURCE_WEIGHT.get(source_of(r), 1.0) for r in rows])
     type_clf, flag_clfs, hidden = fit(build_matrix(feats, vocab), y_type, Y_flags, c, c_flag, weights)
     return export(vocab, type_clf, flag_clfs, hidden, thresholds, net, len(rows), zh_n)
 
@@ -233,6 +247,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--misses", default=None, help="with --cv: write the out-of-fold errors here")
     ap.add_argument("--hidden", action=argparse.BooleanOptionalAction, default=HIDDEN_LAYER,
                     help="call type from the hidden layer (default) or from the linear head alone")
+    ap.add_argument("--oof-by-source", action=argparse.BooleanOptionalAction, default=OOF_BY_SOURCE,
+                    help="out-of-fold readings with whole sources (writers) left out")
     ap.add_argument("--out", default=str(MODEL_FILE))
     args = ap.parse_args(argv)
     set_hidden(args.hidden)
@@ -248,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             with open(args.misses, "w", encoding="utf-8") as fh:
                 fh.write("\n".join(misses(results)) + "\n")
         return 0
-    model = train_model(train, lexicon, args.c, args.c_flag, args.zh_ngram)
+    model = train_model(train, lexicon, args.c, args.c_flag, args.zh_ngram, by_source=args.oof_by_source)
     write_model(model, Path(args.out))
     print(f"trained on {len(train)} calls ({len(heldout)} held out, never seen); "
           f"types {dict(Counter(r['call_type'] for r in train))}")

@@ -106,10 +106,14 @@ def test_fight_with_injury_is_police_matter_with_120(engine, policy):
     assert {Agency.POLICE, Agency.EMS_120} <= set(c.agencies)
 
 
-def test_uncertain_injury_adds_120_and_review(engine, policy):
+def test_uncertain_injury_goes_to_review_without_an_ambulance(engine, policy):
+    # Unsure facts stay false (labelling guide): the caller's doubt alone sends no 120, but a
+    # dispatcher sees the call, and the reason says what the doubt was.
     c = classify(engine, policy, "楼上掉下来一块瓷砖砸在人行道上，不知道有没有人受伤")
-    assert Agency.EMS_120 in c.agencies
+    assert c.agencies == [Agency.PROPERTY_MANAGEMENT]
     assert c.review
+    assert any(r.startswith("unsure: injured possible") and "ems_120 not sent" in r for r in c.reasons)
+    assert any("unsure of a fact" in r for r in c.reasons if r.startswith("review:"))
 
 
 def test_english_noise_goes_to_committee(engine, policy):

@@ -62,9 +62,19 @@ def test_a_net_below_its_bar_adds_nothing(engine, policy):
     quiet = with_net(engine, never)
     c = quiet.classify("楼上漏水 天花板滴水 没人受伤", policy)
     assert c.agencies == [Agency.PROPERTY_MANAGEMENT]
-    # the caller's own doubt still brings 120, whatever the net says
+    # the caller's own doubt sends the call to review, not 120: only the net adds an agency
     c = quiet.classify("楼上掉下来一块瓷砖砸在人行道上，不知道有没有人受伤", policy)
-    assert Agency.EMS_120 in c.agencies and any("injured possible" in r for r in c.reasons)
+    assert Agency.EMS_120 not in c.agencies and c.review
+    assert any("injured possible" in r for r in c.reasons)
+
+
+def test_the_net_still_adds_120_when_the_rest_of_a_doubtful_call_says_hurt(engine, policy):
+    def always(data):
+        data["agencies"]["ems_120"]["bias"] = 30.0
+    loud = with_net(engine, always)
+    c = loud.classify("楼上掉下来一块瓷砖砸在人行道上，不知道有没有人受伤", policy)
+    assert Agency.EMS_120 in c.agencies
+    assert not any(r.startswith("unsure:") for r in c.reasons)  # sent: no doubt left to flag
 
 
 def test_training_learns_which_signal_means_an_agency_is_needed(engine, policy):

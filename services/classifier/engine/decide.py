@@ -24,8 +24,9 @@ added by the safety net.
 Safety first: the learned safety net (net.py) gives, for police, 120 and 119 that the decision
 did not route, the probability that the call needs them anyway; the agency is added when that
 reaches its bar (a miss costs 15 needless dispatches for 120/119, 3 for police, so that calls
-needing no police stay off the police). A flag the caller names as uncertain ('不知道有没有人受伤')
-brings its 120 or 119 too. Any addition sends the call to review.
+needing no police stay off the police). Any addition sends the call to review. A flag the caller
+names as uncertain ('不知道有没有人受伤') sends the call to review, but brings its 120 or 119 only
+through the net, which reads that doubt among its signals.
 """
 
 from collections.abc import Callable
@@ -192,17 +193,22 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
             mask |= FLAG_BIT[f]
     routed = fast.route_mask(top, mask)
     extra = learned_net(net, feats, ev, top, flags, mask, type_p, flag_p, fast, routed)
+    unsure = uncertain_flags(ev, top, flag_p, flags, mask, fast, routed, extra)
     reasons.append(fast.reason[top, mask])
     for agency, why in extra.items():
         reasons.append(f"safety: {agency.value} added, {why}")
+    for agency, why in unsure.items():
+        reasons.append(f"unsure: {why}; {agency.value} not sent on the caller's doubt alone")
     pinyin = any(h.isascii() and not m.isascii() for h, m in feats.heard)  # the characters are a guess
-    review = confidence < fast.review_below or bool(extra) or pinyin
+    review = confidence < fast.review_below or bool(extra) or bool(unsure) or pinyin
     if review:
         why = []
         if confidence < fast.review_below:
             why.append(f"confidence {confidence:.2f} below {fast.review_below}")
         if extra:
             why.append("another reading needs an emergency agency")
+        if unsure:
+            why.append("the caller is unsure of a fact that would need an emergency agency")
         if pinyin:
             why.append("typed in pinyin, check the reading")
         reasons.append("review: " + "; ".join(why))
@@ -213,14 +219,13 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
 def learned_net(net: SafetyNet | None, feats: CallFeatures, ev: Evidence, top: str, flags: dict[str, bool], mask: int,
                 type_p: dict[str, float], flag_p: dict[str, float], policy: FastPolicy,
                 routed: dict[Agency, str]) -> dict[Agency, str]:
-    """Emergency agencies the learned net (engine/net.py) finds likely enough to be needed, and
-    those of a flag the caller names as uncertain ('不知道有没有人受伤' brings 120)."""
-    out = uncertain_flags(ev, top, flag_p, flags, mask, policy, routed)
-    if net is None:  # a model file from before the learned net: the caller's own doubt only
+    """Emergency agencies the learned net (engine/net.py) finds likely enough to be needed."""
+    out: dict[Agency, str] = {}
+    if net is None:  # a model file from before the learned net
         return out
     inputs = None
     for agency in NET_AGENCIES:
-        if agency in routed or agency in out:
+        if agency in routed:
             continue
         if inputs is None:
             inputs = signals(feats, type_p, flag_p, top, flags)
@@ -234,8 +239,12 @@ def learned_net(net: SafetyNet | None, feats: CallFeatures, ev: Evidence, top: s
 
 
 def uncertain_flags(ev: Evidence, top: str, flag_p: dict[str, float], flags: dict[str, bool], mask: int,
-                    policy: FastPolicy, routed: dict[Agency, str]) -> dict[Agency, str]:
-    """120 or 119 for a flag the text names as uncertain: the caller does not know, so send."""
+                    policy: FastPolicy, routed: dict[Agency, str], added: dict[Agency, str]) -> dict[Agency, str]:
+    """120 or 119 that a flag the text names as uncertain would bring ('不知道有没有人受伤', '怕有人
+    踩空'): the call goes to review, the agency is not sent on that alone. Unsure facts stay false
+    (labelling guide); on the training calls this doubt marked 95 calls, one of which needed the
+    agency, while the learned net, which reads the same doubt (`FU:` signals), adds the agency
+    where the rest of the call says it is likely needed."""
     out: dict[Agency, str] = {}
     for f in flag_p:
         if flags[f]:
@@ -244,7 +253,8 @@ def uncertain_flags(ev: Evidence, top: str, flag_p: dict[str, float], flags: dic
         if not uncertain or ev("D", f):
             continue
         for agency in policy.route_mask(top, mask | FLAG_BIT[f]):
-            if agency not in routed and agency not in out and agency in EMERGENCY_AGENCIES and agency is not POLICE:
+            if agency not in routed and agency not in added and agency not in out \
+                    and agency in EMERGENCY_AGENCIES and agency is not POLICE:
                 out[agency] = f"{f} possible: {_fmt(uncertain)}"
     return out
 

@@ -85,7 +85,10 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_gen69a.jsonl", "corpus_gen69b.jsonl",
                 "corpus_gen67a.jsonl", "corpus_gen67b.jsonl", "corpus_gen67c.jsonl", "corpus_gen67d.jsonl", "corpus_gen67e.jsonl",
                 "corpus_gen68a.jsonl", "corpus_gen68b.jsonl", "corpus_gen68c.jsonl", "corpus_gen68d.jsonl", "corpus_gen68e.jsonl", "corpus_gen68f.jsonl",
-                "corpus_gen71a.jsonl", "corpus_gen71b.jsonl")
+                "corpus_gen71a.jsonl", "corpus_gen71b.jsonl",
+                "corpus_gen70a.jsonl", "corpus_gen70b.jsonl", "corpus_gen70c.jsonl", "corpus_gen70d.jsonl", "corpus_gen70e.jsonl",
+                "corpus_gen72a.jsonl", "corpus_gen72b.jsonl", "corpus_gen72c.jsonl", "corpus_gen72d.jsonl", "corpus_gen72e.jsonl", "corpus_gen72f.jsonl",
+                "corpus_gen73a.jsonl", "corpus_gen73b.jsonl", "corpus_gen73c.jsonl", "corpus_gen73d.jsonl", "corpus_gen73e.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

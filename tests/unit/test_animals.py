@@ -13,6 +13,8 @@ from schemas.policy import load_policy
     "Injured swan on the lake in the park, it can't fly",
     "cat trapped up a tree crying for hours",
     "狗卡在下水道里出不来了",
+    "路边有只猫被卡在排水沟栅栏里出不来，叫得很惨",          # 被 after the animal: the animal is stuck
+    "一只鸟的脚被风筝线缠住挂在树上，扑腾着下不来",
 ])
 def test_a_hurt_or_stuck_animal_is_not_injured_or_trapped(engine, text):
     c = engine.classify(text, load_policy())
@@ -26,6 +28,7 @@ def test_a_hurt_or_stuck_animal_is_not_injured_or_trapped(engine, text):
     "狗把孩子咬得流血了",                                # an attack and a person in the clause
     "My daughter was bitten by a dog and is bleeding",
     "我被狗绊倒摔伤了",
+    "孩子被狗咬了 流血了",                               # 被 before the animal: the dog is the agent
     "流浪狗扑人 一个老太太腿上流血了",
     "要生了 羊水破了",                                   # 羊水 is no animal
     "Walking my dog and a stray bit my calf, no owner anywhere, it's bleeding quite a lot",  # the calf

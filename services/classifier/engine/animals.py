@@ -22,8 +22,8 @@ Clause = Callable[[int, int], bool]     # a test of the clause items[start:end]
 
 
 class AnimalClauses:
-    __slots__ = ("flags", "carry", "_zh_animals", "_zh_pronouns", "_zh_keep", "_en_animals", "_en_pronouns",
-                 "_en_keep", "_zh_bound", "_en_bound", "_first")
+    __slots__ = ("flags", "carry", "_zh_animals", "_zh_pronouns", "_zh_keep", "_zh_passive", "_en_animals",
+                 "_en_pronouns", "_en_keep", "_zh_bound", "_en_bound", "_first")
 
     def __init__(self, spec: dict, zh_bound: Iterable[str], en_bound: Iterable[str]) -> None:
         self.flags = frozenset(spec.get("flags", ()))
@@ -31,6 +31,9 @@ class AnimalClauses:
         self._zh_animals = tuple(spec.get("animals", ()))
         self._zh_pronouns = tuple(spec.get("pronouns", ()))
         self._zh_keep = tuple(spec.get("keep", ()))
+        # Passive markers (被) keep a clause for a person when the animal is the agent ('被狗咬'),
+        # not when the animal is the subject ('猫被卡在栅栏里').
+        self._zh_passive = frozenset(spec.get("passive", ()))
         self._en_animals = frozenset(spec.get("en_animals", ()))
         self._en_pronouns = frozenset(spec.get("en_pronouns", ()))
         self._en_keep = frozenset(spec.get("en_keep", ()))
@@ -45,7 +48,17 @@ class AnimalClauses:
         return self._spans(_clauses(t, self._zh_bound),
                            lambda s, e: any(a in t[s:e] for a in self._zh_animals),
                            lambda s, e: any(a in t[s:e] for a in self._zh_pronouns),
-                           lambda s, e: any(k in t[s:e] for k in self._zh_keep))
+                           lambda s, e: self._zh_person(t[s:e]))
+
+    def _zh_person(self, clause: str) -> bool:
+        for k in self._zh_keep:
+            at = clause.find(k)
+            if at < 0:
+                continue
+            if k in self._zh_passive and any(0 <= clause.find(a) < at for a in self._zh_animals):
+                continue
+            return True
+        return False
 
     def en_spans(self, tokens: list[str]) -> list[Span]:
         """Token spans of the clauses about an animal."""

@@ -121,6 +121,14 @@ def source_of(row: dict) -> str:
     return str(row["id"]).rsplit("-", 1)[0]
 
 
+def fold_splits(y, folds: int, groups=None):
+    """(train, test) index pairs, stratified by call type; with `groups`, each group's calls are
+    all in one test fold."""
+    if groups is None:
+        return StratifiedKFold(folds, shuffle=True, random_state=7).split(np.zeros(len(y)), y)
+    return StratifiedGroupKFold(folds, shuffle=True, random_state=7).split(np.zeros(len(y)), y, groups)
+
+
 def out_of_fold(feats, y_type, Y_flags, c, c_flag, folds=5, groups=None):
     """k-fold out-of-fold probabilities of the training rows given: (types in TYPES order, flags).
     They are what the model makes of calls it has not seen: the flag thresholds and the learned
@@ -128,12 +136,7 @@ def out_of_fold(feats, y_type, Y_flags, c, c_flag, folds=5, groups=None):
     whole sources, so the readings are those of a writer the model has never read."""
     oof_type = np.zeros((len(y_type), len(TYPES)), dtype=float)
     oof = np.zeros(Y_flags.shape, dtype=float)
-    if groups is None:
-        folds_of = StratifiedKFold(folds, shuffle=True, random_state=7).split(np.zeros(len(y_type)), y_type)
-    else:
-        folds_of = StratifiedGroupKFold(folds, shuffle=True, random_state=7).split(
-            np.zeros(len(y_type)), y_type, groups)
-    for tr, te in folds_of:
+    for tr, te in fold_splits(y_type, folds, groups):
         vocab = make_vocab([feats[i] for i in tr])
         Xtr = build_matrix([feats[i] for i in tr], vocab)
         Xte = build_matrix([feats[i] for i in te], vocab)

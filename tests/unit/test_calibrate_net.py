@@ -1,8 +1,11 @@
-"""Calibrating the safety net's bars on calls of new writers (services/classifier/calibrate_net.py)."""
+"""Readings of new writers: calibrating the safety net's bars on their calls (calibrate_net.py), and
+out-of-fold readings with whole writers left out (train.py `--oof-by-source`)."""
 
 import json
 import math
 import random
+
+import numpy as np
 from pathlib import Path
 
 
@@ -67,3 +70,17 @@ def test_the_tool_writes_a_loadable_model_with_new_bars_and_a_new_version(tmp_pa
     assert calibrated.version != load_engine().version
     assert calibrated.classify("老人摔倒了 起不来", load_policy()).call_type.value == "medical"
 
+
+
+def test_out_of_fold_readings_by_source_keep_each_writer_in_one_fold():
+    from services.classifier.train import fold_splits, source_of
+    ids = [f"gen{w}-{i:04d}" for w in ("70a", "70b", "72c", "73d", "73e", "74a", "75b") for i in range(30)]
+    y = np.array(["fire", "medical", "noise"] * (len(ids) // 3))
+    groups = [source_of({"id": i}) for i in ids]
+    seen: dict[str, int] = {}
+    for k, (_, te) in enumerate(fold_splits(y, 5, groups)):
+        for i in te:
+            assert seen.setdefault(groups[i], k) == k  # a writer is never split across folds
+    assert set(seen) == set(groups)
+    shuffled = [set(groups[i] for i in te) for _, te in fold_splits(y, 5)]
+    assert all(len(g) > 1 for g in shuffled)  # without groups, folds mix writers

@@ -19,6 +19,7 @@ import json
 import math
 import shutil
 import sys
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -42,8 +43,9 @@ def net_scores(engine: Engine, policy: RoutingPolicy, rows: list[dict]) -> dict[
     for r in rows:
         feats = engine.features(r["text"])
         type_p, flag_p = model.predict(feats)
+        # as Engine.classify does, but without the net's additions
         decided = decide(feats, type_p, flag_p, model.thresholds, policy, engine.version, None,
-                         lambda flag, cues, f=feats: engine._without_cues(f, flag, cues))
+                         partial(engine._without_cues, feats))
         flags = {f: getattr(decided.flags, f) for f in FLAG_NAMES}
         inputs = signals(feats, type_p, flag_p, decided.call_type.value, flags)
         needed = gold_route(r, policy)

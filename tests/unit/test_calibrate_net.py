@@ -4,10 +4,9 @@ out-of-fold readings with whole writers left out (train.py `--oof-by-source`).""
 import json
 import math
 import random
-
-import numpy as np
 from pathlib import Path
 
+import numpy as np
 
 from schemas.policy import load_policy
 from services.classifier import calibrate_net
@@ -69,7 +68,6 @@ def test_the_tool_writes_a_loadable_model_with_new_bars_and_a_new_version(tmp_pa
     calibrated = load_engine(out)  # the hidden layer's rows were copied next to it
     assert calibrated.version != load_engine().version
     assert calibrated.classify("老人摔倒了 起不来", load_policy()).call_type.value == "medical"
-
 
 
 def test_out_of_fold_readings_by_source_keep_each_writer_in_one_fold():

@@ -687,8 +687,22 @@ SIXTEENTH_SESSION = [
 ]
 
 
+EIGHTEENTH_SESSION = [
+    # round 76 read: sparks are a fire even though 冒火 alone is anger (lexicon mask_keep)
+    ("卧室插座滋滋冒火花 闸还没拉", {F}, set()),
+    # an unattended case nobody claims, and gambling, are police work
+    ("地铁口有个黑色行李箱放了两个多小时了 无人看管 也没人来拿", {P}, set()),
+    ("隔壁出租屋天天聚众赌博 进进出出的", {P}, set()),
+    # someone dragged towards a car is held against their will: 119 as well
+    ("一个男的硬把小姑娘往车上拖 小姑娘在哭", {P, F}, set()),
+    # cut off on the water, unhurt: 119
+    ("我们划船出去 桨掉了 划不回去了 离岸越来越远", {F}, {A}),
+    # a threat to 'finish' someone is a threat
+    ("对门那个男的说要整死我 天天堵我门口", {P}, set()),
+]
+
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION
-                         + FIFTEENTH_SESSION + SIXTEENTH_SESSION)
+                         + FIFTEENTH_SESSION + SIXTEENTH_SESSION + EIGHTEENTH_SESSION)
 def test_later_session_readings(engine, policy, text, must, must_not):
     c = classify(engine, policy, text)
     assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons
@@ -698,3 +712,17 @@ def test_decisive_type_cue_is_named_in_the_reasons(engine, policy):
     c = classify(engine, policy, "楼上漏水漏到我家电闸了，现在电闸冒烟了")
     assert c.call_type.value == "fire"
     assert any("decisive cues '电闸冒烟'" in r for r in c.reasons), c.reasons
+
+
+def test_a_kept_phrase_is_not_set_aside_as_misleading(engine):
+    """冒火 'fuming' is set aside as misleading, but 冒火花 'sparking' (lexicon mask_keep) is read."""
+    sparks = engine.features("配电箱一直冒火花")
+    assert not sparks.masked and any(h[2] == "冒火花" for h in sparks.hits)
+    assert "冒火" in engine.features("他一听就冒火了").masked
+
+
+def test_a_bleeding_wing_is_an_animal_hurt_not_a_person(engine, policy):
+    """翅膀 (a wing) makes its clause about an animal (lexicon animal_clauses): no injured flag."""
+    c = classify(engine, policy, "鸽子撞窗户上了 翅膀流血 飞不起来")
+    assert not c.flags.injured, c.reasons
+    assert any("翅膀流血 (about an animal)" in r for r in c.reasons), c.reasons

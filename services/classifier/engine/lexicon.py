@@ -198,6 +198,11 @@ class Lexicon:
         self._mask2: dict[str, list[str]] = {}
         for m in sorted((m for m in masks if not m.isascii() and len(m) > 1), key=lambda m: (-len(m), m)):
             self._mask2.setdefault(m[:2], []).append(m)
+        # Real phrases a misleading one must leave alone where both start (冒火花 'sparking' is
+        # not 冒火 'fuming').
+        self._mask_keep: dict[str, tuple[str, ...]] = {}
+        for k in sorted({self.normalizer.normalize(str(k)) for k in spec.get("mask_keep") or ()}):
+            self._mask_keep[k[:2]] = self._mask_keep.get(k[:2], ()) + (k,)
         self._en_mask: dict[str, list[tuple[tuple[str, ...], int, str]]] = {}
         for m in sorted((m for m in masks if m.isascii()), key=lambda m: (-len(m), m)):
             words = tuple(en_tokens(m))
@@ -262,6 +267,8 @@ class Lexicon:
         if starts and self._mask_pairs:
             for i, pair in zip(starts, pairs):
                 if pair in self._mask2 and not (spans and i < spans[-1][1]):
+                    if any(t.startswith(k, i) for k in self._mask_keep.get(pair, ())):
+                        continue
                     for m in self._mask2[pair]:
                         if t.startswith(m, i):
                             spans.append((i, i + len(m)))

@@ -699,6 +699,16 @@ EIGHTEENTH_SESSION = [
     ("我们划船出去 桨掉了 划不回去了 离岸越来越远", {F}, {A}),
     # a threat to 'finish' someone is a threat
     ("对门那个男的说要整死我 天天堵我门口", {P}, set()),
+    # round 79 read (harmless twins and their real counterparts): a body already stiff is police work
+    ("河边长椅上那个人我摸了一下，身子都硬了，一动不动", {P}, set()),
+    # a grandmother shut in a lift with a cat is still a person trapped (婆 keeps the clause a person's)
+    ("电梯困着一个婆婆和一只猫，婆婆说她还好", {F}, set()),
+    # a film set's make-up blood and a mannequin send no one
+    ("拍戏呢，地上躺着那个是演员，血是化妆的，不用管", set(), {A, P}),
+    ("It is a mannequin in the canal, not a real person. Sorry for the call.", set(), {A, P, F}),
+    # a child shut in a wardrobe that will not open, a man pinned under a barbell: 119
+    ("孩子躲进衣柜里 柜门打不开了 在里面哭", {F}, set()),
+    ("健身房有人被杠铃压在胸口上 起不来了", {A, F}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

@@ -709,6 +709,17 @@ EIGHTEENTH_SESSION = [
     # a child shut in a wardrobe that will not open, a man pinned under a barbell: 119
     ("孩子躲进衣柜里 柜门打不开了 在里面哭", {F}, set()),
     ("健身房有人被杠铃压在胸口上 起不来了", {A, F}, set()),
+    # round 80 read: a hole in an awning is damage, so police come for a falling object
+    ("雨棚破个洞 不知道楼上掉了啥", {P}, set()),
+    # tossing things down (撇) is throwing; something the wind took (让风) was not thrown
+    ("楼上那家天天往楼下撇瓜子皮 我家院里全是", {P}, set()),
+    ("以为是楼上扔的，结果是晾的床单让风刮下来了，啥也没砸着", set(), {P}),
+    # someone not seen for a week, an identity used, workers kept from going home: police
+    ("俺村有个老头儿，一个礼拜没见着人影了，院门从里头插着", {P}, set()),
+    ("有人冒我名字去银行办了张卡", {P}, set()),
+    ("老板不发工资 还不让我们回家 身份证都收走了", {P, F}, set()),
+    # 'nothing's' negates what follows
+    ("Nobody's hurt and nothing's damaged, a bag of laundry just dropped off the 10th floor", set(), {P, A}),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

@@ -718,6 +718,10 @@ EIGHTEENTH_SESSION = [
     ("俺村有个老头儿，一个礼拜没见着人影了，院门从里头插着", {P}, set()),
     ("有人冒我名字去银行办了张卡", {P}, set()),
     ("老板不发工资 还不让我们回家 身份证都收走了", {P, F}, set()),
+    # hit with something by the other side of a quarrel, punches thrown, a dangerous driver: police
+    ("报警人称：其与同事在食堂发生争执，被对方用餐盘砸中面部，鼻子流血", {P, A}, set()),
+    ("The guy upstairs was throwing punches at his brother on the balcony", {P}, set()),
+    ("前面那车一直别我车，差点撞上，我想举报他危险驾驶", {P}, set()),
     # 'nothing's' negates what follows
     ("Nobody's hurt and nothing's damaged, a bag of laundry just dropped off the 10th floor", set(), {P, A}),
 ]

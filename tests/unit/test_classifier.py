@@ -722,6 +722,14 @@ EIGHTEENTH_SESSION = [
     ("报警人称：其与同事在食堂发生争执，被对方用餐盘砸中面部，鼻子流血", {P, A}, set()),
     ("The guy upstairs was throwing punches at his brother on the balcony", {P}, set()),
     ("前面那车一直别我车，差点撞上，我想举报他危险驾驶", {P}, set()),
+    # round 77 read after the choice: a threat with a condition ('不给钱就…') is a threat (就 ends
+    # the negation's reach); a knife held to someone is a hostage; an air gun; someone about to jump
+    ("他说不给钱就炸了这个店", {P}, set()),
+    ("A man is holding a knife to the shop assistant behind the counter", {P, F}, set()),
+    ("有人拿气枪在小区里打鸟", {P}, set()),
+    ("一个女的在天桥上情绪激动，要翻越栏杆", {P}, set()),
+    ("A dog bit my son on the leg, it broke the skin", {A}, set()),
+    ("There is an old man at the bus stop who does not know his name", {P}, set()),
     # 'nothing's' negates what follows
     ("Nobody's hurt and nothing's damaged, a bag of laundry just dropped off the 10th floor", set(), {P, A}),
 ]

@@ -12,6 +12,8 @@ from services.classifier.engine.decide import Evidence, read_call
 from services.classifier.train import TYPES
 from services.classifier.train_floors import tune_floors
 
+# A decisive cue (流血) that harms no one: blood in a television drama.
+DRAMA = "电视剧里那个演员流血了，演得跟真的一样"
 PIGEON = "一只鸽子在我家窗台上，翅膀流血了，能不能帮忙找动物救助"
 HURT = "我爸摔了一跤，头上流血了"
 
@@ -23,7 +25,7 @@ def probs(call_type: str, injured: float):
 
 
 def test_a_decisive_cue_counts_only_above_its_floor(engine):
-    ev = Evidence(engine.features(PIGEON))
+    ev = Evidence(engine.features(DRAMA))
     assert ev("S", "injured"), "the lexicon's decisive cue '流血' is in the text"
     type_p, flag_p = probs("other", 0.05)
     thresholds = dict(engine.model.thresholds, decisive={"injured": 0.0})
@@ -37,7 +39,7 @@ def test_a_decisive_cue_counts_only_above_its_floor(engine):
 
 def test_floor_drops_what_the_model_rules_out_but_never_a_call_that_needs_120(engine, policy):
     none = dict.fromkeys(FLAG_NAMES, False)
-    calls = [(PIGEON, none, p) for p in [0.02, 0.03, 0.04, 0.05, 0.06] * 2]  # ten pigeons: no one hurt
+    calls = [(DRAMA, none, p) for p in [0.02, 0.03, 0.04, 0.05, 0.06] * 2]  # ten dramas: no one hurt
     calls.append((HURT, dict(none, injured=True), 0.1))
     rows = [{"id": f"c{i}", "call_type": "other", "flags": flags} for i, (_, flags, _) in enumerate(calls)]
     feats = [engine.features(text) for text, _, _ in calls]
@@ -45,7 +47,7 @@ def test_floor_drops_what_the_model_rules_out_but_never_a_call_that_needs_120(en
     type_m = np.array([[tp[t] for t in TYPES] for tp, _ in read])
     flag_m = np.array([[fp[f] for f in FLAG_NAMES] for _, fp in read])
     floors = tune_floors(rows, feats, type_m, flag_m, TYPES, engine.model.thresholds, policy)
-    assert 0.06 < floors["injured"] <= 0.1  # above every pigeon, not above the hurt father
+    assert 0.06 < floors["injured"] <= 0.1  # above every drama, not above the hurt father
     assert floors["trapped"] == 0.0  # no decisive cue for it: nothing to drop
 
 
@@ -67,7 +69,7 @@ def test_the_cue_words_own_ngrams_cannot_veto_a_terse_call(engine, policy):
     for text in ["有人受伤", "一人受伤", "someone is injured", "东三环辅路两车追尾 两人受伤"]:
         c = engine.classify(text, policy)
         assert c.flags.injured and Agency.EMS_120 in c.agencies, (text, c.reasons)
-    c = engine.classify(PIGEON, policy)  # the rest of the call still rules a bleeding pigeon out
+    c = engine.classify(PIGEON, policy)  # a bleeding pigeon is still no person hurt
     assert not c.flags.injured and Agency.EMS_120 not in c.agencies, c.reasons
 
 
@@ -75,7 +77,7 @@ def test_a_decisive_cue_that_names_a_person_has_no_floor(engine):
     thresholds = dict(engine.model.thresholds, decisive={"injured": 0.5})
     type_p, flag_p = probs("police_matter", 0.01)  # the model all but rules injured out
     for text, named in [("车祸 两人受伤", True), ("some people injured at the crossing", True),
-                        ("车祸 没人受伤", False), (PIGEON, False)]:
+                        ("车祸 没人受伤", False), (DRAMA, False)]:
         _, _, flags = read_call(Evidence(engine.features(text)), type_p, flag_p, thresholds, reasons := [])
         assert flags["injured"] is named, (text, reasons)
 

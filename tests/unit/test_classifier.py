@@ -730,6 +730,11 @@ EIGHTEENTH_SESSION = [
     ("一个女的在天桥上情绪激动，要翻越栏杆", {P}, set()),
     ("A dog bit my son on the leg, it broke the skin", {A}, set()),
     ("There is an old man at the bus stop who does not know his name", {P}, set()),
+    # round 78 read after the second choice: held until a debt is paid (不放人), a fall down a well,
+    # leftovers tipped out of a window
+    ("讨债的把我表哥扣在宾馆里，说不还钱就不放人", {P, F}, set()),
+    ("我爸浇地的时候掉井里了，在下面喊", {A, F}, set()),
+    ("楼上老太太天天把剩饭从窗户往外倒，倒我家雨棚上", {P}, set()),
     # 'nothing's' negates what follows
     ("Nobody's hurt and nothing's damaged, a bag of laundry just dropped off the 10th floor", set(), {P, A}),
 ]

@@ -735,6 +735,11 @@ EIGHTEENTH_SESSION = [
     ("讨债的把我表哥扣在宾馆里，说不还钱就不放人", {P, F}, set()),
     ("我爸浇地的时候掉井里了，在下面喊", {A, F}, set()),
     ("楼上老太太天天把剩饭从窗户往外倒，倒我家雨棚上", {P}, set()),
+    # round 82 read: someone in a fast ditch, a swimmer going under in broken English: 120 and 119
+    ("有人掉进水沟里了，水挺急的，人在里面扑腾", {A, F}, set()),
+    ("Man swim in river and he going down, I see his hand only! Come fast!", {A, F}, set()),
+    # an owner (我家, 我们家的) names no person: the pet stuck is no one trapped
+    ("俺家的猫爬到树上下不来了，叫了一上午", set(), {F, A}),
     # 'nothing's' negates what follows
     ("Nobody's hurt and nothing's damaged, a bag of laundry just dropped off the 10th floor", set(), {P, A}),
 ]
@@ -764,3 +769,11 @@ def test_a_bleeding_wing_is_an_animal_hurt_not_a_person(engine, policy):
     c = classify(engine, policy, "鸽子撞窗户上了 翅膀流血 飞不起来")
     assert not c.flags.injured, c.reasons
     assert any("翅膀流血 (about an animal)" in r for r in c.reasons), c.reasons
+
+
+def test_an_owner_of_an_animal_names_no_person_in_its_clause(engine):
+    """'我家狗' is the dog's clause (lexicon animal_clauses `possessive`); '我家狗把我儿子咬了' still
+    names the son, and '我家老人' is a person."""
+    assert any("(about an animal)" in m for m in engine.features("我们家的狗卡在栏杆缝里了").masked)
+    assert not any("(about an animal)" in m for m in engine.features("我家狗把我儿子咬了").masked)
+    assert not any("(about an animal)" in m for m in engine.features("我家老人卡在电梯里了").masked)

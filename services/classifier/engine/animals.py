@@ -22,7 +22,7 @@ Clause = Callable[[int, int], bool]     # a test of the clause items[start:end]
 
 
 class AnimalClauses:
-    __slots__ = ("flags", "carry", "_zh_animals", "_zh_pronouns", "_zh_keep", "_zh_passive", "_en_animals",
+    __slots__ = ("flags", "carry", "_zh_animals", "_zh_pronouns", "_zh_keep", "_zh_passive", "_zh_owner", "_en_animals",
                  "_en_pronouns", "_en_keep", "_zh_bound", "_en_bound", "_first")
 
     def __init__(self, spec: dict, zh_bound: Iterable[str], en_bound: Iterable[str]) -> None:
@@ -34,6 +34,9 @@ class AnimalClauses:
         # Passive markers (被) keep a clause for a person when the animal is the agent ('被狗咬'),
         # not when the animal is the subject ('猫被卡在栅栏里').
         self._zh_passive = frozenset(spec.get("passive", ()))
+        # Possessive endings: a person word that only owns the animal ('我家狗', '俺们家的猫') names
+        # no person in the clause. Longest first.
+        self._zh_owner = tuple(sorted(spec.get("possessive", ()), key=len, reverse=True))
         self._en_animals = frozenset(spec.get("en_animals", ()))
         self._en_pronouns = frozenset(spec.get("en_pronouns", ()))
         self._en_keep = frozenset(spec.get("en_keep", ()))
@@ -57,7 +60,17 @@ class AnimalClauses:
                 continue
             if k in self._zh_passive and any(0 <= clause.find(a) < at for a in self._zh_animals):
                 continue
-            return True
+            while at >= 0 and self._owner_of_animal(clause, at + len(k)):
+                at = clause.find(k, at + 1)
+            if at >= 0:
+                return True
+        return False
+
+    def _owner_of_animal(self, clause: str, at: int) -> bool:
+        """Whether a possessive ending and an animal follow position `at` ('我|家狗', '我|们家的猫')."""
+        for tail in self._zh_owner:
+            if clause.startswith(tail, at):
+                return any(clause.startswith(a, at + len(tail)) for a in self._zh_animals)
         return False
 
     def en_spans(self, tokens: list[str]) -> list[Span]:

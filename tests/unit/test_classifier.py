@@ -738,6 +738,9 @@ EIGHTEENTH_SESSION = [
     # round 82 read: someone in a fast ditch, a swimmer going under in broken English: 120 and 119
     ("有人掉进水沟里了，水挺急的，人在里面扑腾", {A, F}, set()),
     ("Man swim in river and he going down, I see his hand only! Come fast!", {A, F}, set()),
+    # people already out, a gas smell already cleared: no 119
+    ("The lady who was stuck in the lift is out now, she is fine, the lift is still broken", set(), {F, A}),
+    ("刚才厨房煤气味挺大，开窗通风以后味儿散了，阀门也关了，明天想找人来查查管子", set(), {F}),
     # an owner (我家, 我们家的) names no person: the pet stuck is no one trapped
     ("俺家的猫爬到树上下不来了，叫了一上午", set(), {F, A}),
     # 'nothing's' negates what follows

@@ -51,7 +51,13 @@ def up(tmp_path_factory):
     running = Up(tmp_path_factory.mktemp("home"))
     yield running
     if running.proc.poll() is None:
-        os.killpg(running.proc.pid, signal.SIGKILL)
+        # SIGTERM, as a user stops it: `up` stops every process it started (they run in their own
+        # process groups, so killing `up`'s group alone would leave them running).
+        running.proc.send_signal(signal.SIGTERM)
+        try:
+            running.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(running.proc.pid, signal.SIGKILL)
 
 
 def routed(url: str, call_id: str) -> list[dict]:

@@ -3,7 +3,8 @@
 DOMAIN.md's flags are about people: a pigeon with a bleeding wing or a cat stuck up a tree brings
 no 120 or 119. A clause (between boundaries: '，', '。', ' ', ',', '.', …) that names an animal
 and neither a person nor an attack ('被狗咬', 'the dog bit my son', '狗把孩子挠出血') sets aside
-the cues of the listed flags inside it.
+the cues of the listed flags inside it. A person word that only owns the animal ('我家猫',
+'我们家的狗': lexicon `possessive`) names no person.
 
 Two weaker readings set aside only the `carry` flags (trapped), since a missed 120 costs more
 than a needless 119:

@@ -200,9 +200,9 @@ class Lexicon:
             self._mask2.setdefault(m[:2], []).append(m)
         # Real phrases a misleading one must leave alone where both start (冒火花 'sparking' is
         # not 冒火 'fuming').
-        self._mask_keep: dict[str, tuple[str, ...]] = {}
+        self._mask_keep: dict[str, list[str]] = {}
         for k in sorted({self.normalizer.normalize(str(k)) for k in spec.get("mask_keep") or ()}):
-            self._mask_keep[k[:2]] = self._mask_keep.get(k[:2], ()) + (k,)
+            self._mask_keep.setdefault(k[:2], []).append(k)
         self._en_mask: dict[str, list[tuple[tuple[str, ...], int, str]]] = {}
         for m in sorted((m for m in masks if m.isascii()), key=lambda m: (-len(m), m)):
             words = tuple(en_tokens(m))

@@ -12,7 +12,7 @@ from services.classifier.settings import ClassifierSettings
 from services.kit.dedupe import SeenEvents
 from schemas.events import CallClassified, DeadLetter
 from schemas.topics import DEAD_LETTER
-from services.kit.stream import consumer_options, document_publishers, fresh_event
+from services.kit.stream import consumer_options, document_publishers, fresh_event, publish
 
 log = structlog.get_logger()
 
@@ -28,7 +28,8 @@ def build_router(settings: ClassifierSettings, engine: TextEngine, policy: Routi
             return
         with structlog.contextvars.bound_contextvars(call_id=event.call_id):
             classified = classify_call(event, engine, policy)
-            await broker.publish(classified, CALLS_CLASSIFIED.name, key=partition_key(event.call_id))
+            await publish(broker, classified, CALLS_CLASSIFIED.name, key=partition_key(event.call_id),
+                          timeout_s=settings.publish_timeout_s)
             await seen.mark(event.event_id)
             c = classified.classification
             log.info("call.classified", call_type=c.call_type.value, flags=c.flags.raised(),

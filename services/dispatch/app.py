@@ -30,7 +30,7 @@ from services.dispatch.timers import TimerStore
 from services.kit.dedupe import RedisSeenEvents
 from services.kit.retry import retry_delay_s
 from services.kit.service import Service
-from services.kit.stream import make_broker
+from services.kit.stream import make_broker, publish
 
 log = structlog.get_logger()
 
@@ -57,7 +57,7 @@ def build_core(settings: DispatchSettings, redis: Redis, broker: KafkaBroker, cl
                          settings.deadline_scale)
     credentials = load_credentials(settings.credentials_file)
     timers, callbacks = TimerStore(redis), CallbackBook(redis)
-    desk = Desk(publish=_publisher(broker), store=HandoffStore(redis), timers=timers, ctx=ctx,
+    desk = Desk(publish=_publisher(broker, settings.publish_timeout_s), store=HandoffStore(redis), timers=timers, ctx=ctx,
                 sender=WebhookSender(client, rules.delivery.timeout_s), credentials=credentials,
                 webhook_base_url=settings.webhook_base_url)
 
@@ -87,11 +87,11 @@ def create_service(settings: DispatchSettings) -> Service:
                    background=[lambda: run_timers(core.desk, core.timers, settings.timer_poll_ms / 1000)])
 
 
-def _publisher(broker: KafkaBroker):
-    async def publish(event: BaseModel, topic: Topic) -> None:
-        await broker.publish(event, topic.name, key=partition_key(getattr(event, "call_id")))
+def _publisher(broker: KafkaBroker, timeout_s: float):
+    async def publish_event(event: BaseModel, topic: Topic) -> None:
+        await publish(broker, event, topic.name, key=partition_key(getattr(event, "call_id")), timeout_s=timeout_s)
 
-    return publish
+    return publish_event
 
 
 async def run_timers(desk: Desk, timers: TimerStore, poll_s: float, concurrency: int = 32) -> None:

@@ -10,6 +10,7 @@ from schemas.requests import CallSubmission
 from schemas.topics import CALLS_RECEIVED, partition_key
 from services.intake.core import Rejected, accept, call_id_for, parse_submission
 from services.intake.settings import IntakeSettings
+from services.kit.stream import publish
 
 log = structlog.get_logger()
 
@@ -35,7 +36,8 @@ def build_http(settings: IntakeSettings, broker: KafkaBroker) -> FastAPI:
         event = accept(submission, call_id=call_id, channel="http", now=utcnow())
         with structlog.contextvars.bound_contextvars(call_id=call_id):
             try:
-                await broker.publish(event, CALLS_RECEIVED.name, key=partition_key(call_id))
+                await publish(broker, event, CALLS_RECEIVED.name, key=partition_key(call_id),
+                              timeout_s=settings.publish_timeout_s)
             except Exception as exc:  # noqa: BLE001 - the call is not taken: say so, the sender retries
                 log.error("call.not_published", error=type(exc).__name__)
                 return JSONResponse(status_code=503, headers={"Retry-After": "2"}, content={

@@ -10,7 +10,8 @@ from services.intake.core import Rejected, accept, call_id_for, parse_submission
 from services.intake.settings import IntakeSettings
 from schemas.events import CallReceived, DeadLetter
 from schemas.topics import DEAD_LETTER
-from services.kit.stream import consumer_options, dead_letter, document_publishers, publish_dead_letter
+from services.kit.stream import (consumer_options, dead_letter, document_publishers, publish,
+                                 publish_dead_letter)
 
 log = structlog.get_logger()
 
@@ -28,7 +29,7 @@ def build_router(settings: IntakeSettings) -> KafkaRouter:
             letter = dead_letter(
                 msg.body, source_topic=CALLS_INCOMING.name, service="intake", reason=exc.reason, key=raw.key
             )
-            await publish_dead_letter(broker, letter)
+            await publish_dead_letter(broker, letter, settings.publish_timeout_s)
             log.warning("call.rejected", channel="stream", reason=exc.reason, offset=raw.offset)
             return
         # Without a source_id the message's position names the call: a redelivery is the same call.
@@ -36,7 +37,8 @@ def build_router(settings: IntakeSettings) -> KafkaRouter:
         call_id = call_id_for(submission, fallback)
         event = accept(submission, call_id=call_id, channel="stream", now=utcnow())
         with structlog.contextvars.bound_contextvars(call_id=call_id):
-            await broker.publish(event, CALLS_RECEIVED.name, key=partition_key(call_id))
+            await publish(broker, event, CALLS_RECEIVED.name, key=partition_key(call_id),
+                          timeout_s=settings.publish_timeout_s)
             log.info("call.accepted", channel="stream", caller_phone=submission.caller_phone)
 
     return router

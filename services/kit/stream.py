@@ -4,13 +4,14 @@ Every consumer commits its offset only after its work is done (AckPolicy.NACK_ON
 unexpected error seeks back so the message is seen again) and is idempotent.
 """
 
+import asyncio
 import base64
 from typing import Any, TypeVar
 
 import structlog
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from aiokafka.errors import TopicAlreadyExistsError
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from pydantic import BaseModel, ValidationError
@@ -18,9 +19,31 @@ from pydantic import BaseModel, ValidationError
 from schemas.events import DeadLetter, derive_id
 from schemas.topics import ALL_TOPICS, DEAD_LETTER, Topic, partition_key
 from services.kit.retry import BackoffOnError
-from services.kit.settings import EngineSettings
+from services.kit.settings import DEFAULT_PUBLISH_TIMEOUT_S, EngineSettings
 
 E = TypeVar("E", bound=BaseModel)
+
+
+class StreamUnavailable(RuntimeError):
+    """The broker did not confirm a publish in time: the work is not done and must be retried."""
+
+
+# What a publish can raise when the stream is away; an HTTP edge answers 503 for these.
+STREAM_ERRORS = (StreamUnavailable, KafkaError)
+
+
+async def publish(broker: KafkaBroker, event: BaseModel, topic: str, *, key: bytes | None,
+                  timeout_s: float) -> None:
+    """Publish and wait for the broker's confirmation, at most `timeout_s`.
+
+    aiokafka can wait for ever on a wedged connection or metadata refresh (aiokafka#1101);
+    a bounded wait turns that into an error the caller retries (at-least-once: a late
+    duplicate is dropped by the consumer's event-id check)."""
+    try:
+        async with asyncio.timeout(timeout_s):
+            await broker.publish(event, topic, key=key)
+    except TimeoutError as exc:
+        raise StreamUnavailable(f"no confirmation from the broker within {timeout_s:g} s ({topic})") from exc
 
 
 def make_broker(settings: EngineSettings, client_id: str) -> KafkaBroker:
@@ -79,8 +102,9 @@ def dead_letter(body: bytes, *, source_topic: str, service: str, reason: str, ke
     )
 
 
-async def publish_dead_letter(broker: KafkaBroker, letter: DeadLetter) -> None:
-    await broker.publish(letter, topic=DEAD_LETTER.name, key=partition_key(letter.call_id))
+async def publish_dead_letter(broker: KafkaBroker, letter: DeadLetter,
+                              timeout_s: float = DEFAULT_PUBLISH_TIMEOUT_S) -> None:
+    await publish(broker, letter, DEAD_LETTER.name, key=partition_key(letter.call_id), timeout_s=timeout_s)
 
 
 def document_publishers(router, outputs: list[tuple[Topic, type]]) -> None:

@@ -1,5 +1,6 @@
 """Intake's edges with FastStream's in-memory broker: HTTP validation and the upstream consumer."""
 
+import asyncio
 import json
 
 import httpx
@@ -113,3 +114,15 @@ async def test_when_the_stream_is_down_the_sender_is_told_to_retry(intake, monke
         monkeypatch.setattr(service.broker, "publish", down)
         resp = await post(service, {"text": "楼上漏水", "source_id": "cad-9"})
     assert resp.status_code == 503 and "retry" in resp.json()["reason"] and resp.headers["retry-after"]
+
+
+async def test_a_publish_the_broker_never_confirms_is_a_503_not_a_hang(monkeypatch):
+    service = create_service(IntakeSettings(publish_timeout_s=0.2))
+
+    async def wedged(*a, **k):  # aiokafka can wait for ever on a wedged connection (aiokafka#1101)
+        await asyncio.sleep(3600)
+
+    async with TestKafkaBroker(service.broker):
+        monkeypatch.setattr(service.broker, "publish", wedged)
+        resp = await asyncio.wait_for(post(service, {"text": "楼上漏水", "source_id": "cad-10"}), 10)
+    assert resp.status_code == 503 and resp.json()["error"] == "stream_unavailable"

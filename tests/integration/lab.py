@@ -34,7 +34,8 @@ def fast_rules(tmp: Path, **overrides) -> Path:
 
 
 class Lab:
-    def __init__(self, engines: dict, receiver_url: str, tmp: Path, deadline_scale: float = 1.0, **rules) -> None:
+    def __init__(self, engines: dict, receiver_url: str, tmp: Path, deadline_scale: float = 1.0,
+                 publish_timeout_s: float = 10.0, **rules) -> None:
         redis_base = engines["REDIS_URL"].rsplit("/", 1)[0]
         self.redis_url = f"{redis_base}/{next(_DBS)}"
         self.kafka = engines["KAFKA_BOOTSTRAP_SERVERS"]
@@ -42,7 +43,8 @@ class Lab:
         self.keys = json.loads((tmp / "partner-keys.json").read_text(encoding="utf-8"))["partners"]
         self.settings = DispatchSettings(
             kafka_bootstrap_servers=self.kafka, redis_url=self.redis_url, credentials_file=str(creds),
-            webhook_base_url=receiver_url, deadline_scale=deadline_scale, rules_file=str(fast_rules(tmp, **rules)),
+            webhook_base_url=receiver_url, deadline_scale=deadline_scale, publish_timeout_s=publish_timeout_s,
+            rules_file=str(fast_rules(tmp, **rules)),
         )
         self.cores: list[DispatchCore] = []
         self._tasks: list[asyncio.Task] = []

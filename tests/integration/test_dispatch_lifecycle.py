@@ -5,6 +5,7 @@ import json
 import time
 
 import pytest
+from faststream.kafka import KafkaBroker
 
 from schemas.codes import CallType
 from schemas.topics import DISPATCH_AUDIT, HANDOFFS_STATUS
@@ -249,3 +250,23 @@ async def test_webhook_that_keeps_failing_escalates_after_the_retry_cap(engines,
         assert hs[0]["partner_id"] == "pm-xly4-anju" and hs[0]["status"] == "escalated"
         assert "webhook delivery failed 3 times" in hs[0]["note"]
         assert hs[1]["partner_id"] == "cc-xly4"
+
+
+async def test_a_report_the_stream_never_confirms_gets_a_503_not_a_hang(engines, receiver, tmp_path, monkeypatch):
+    async with Lab(engines, receiver.url, tmp_path, publish_timeout_s=0.3) as lab:
+        call_id, routed = await lab.call("楼道水管爆了，水往下流", "西罗园四区7号楼2单元", CallType.WATER_LEAK)
+        record = (await lab.handoffs(call_id))[0]
+
+        async def wedged(*a, **k):  # aiokafka can wait for ever on a wedged connection (aiokafka#1101)
+            await asyncio.sleep(3600)
+
+        async with lab.api() as api:
+            with monkeypatch.context() as m:
+                m.setattr(KafkaBroker, "publish", wedged)
+                r = await asyncio.wait_for(api.post(f"/partner/v1/handoffs/{record['handoff_id']}/status",
+                                                    json={"status": "acknowledged"},
+                                                    headers=lab.auth(record["partner_id"])), 10)
+            assert r.status_code == 503 and r.json()["error"] == "stream_unavailable"
+            assert r.headers["retry-after"] and "read the handoff" in r.json()["reason"]
+            view = await api.get(f"/partner/v1/handoffs/{record['handoff_id']}", headers=lab.auth(record["partner_id"]))
+        assert view.status_code == 200

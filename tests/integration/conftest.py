@@ -16,35 +16,42 @@ from services.dispatch.app import create_service as create_dispatch
 from services.dispatch.settings import DispatchSettings
 from services.intake.app import create_service as create_intake
 from services.intake.settings import IntakeSettings
-from tests.integration.watchdog import dump_tasks
+from tests.integration.watchdog import HUNG, on_hang
 
 pytestmark = pytest.mark.integration
 
 
 def pytest_collection_modifyitems(items) -> None:
-    """An integration test that times out runs once more, and the summary says so ("1 rerun").
+    """An integration test that hangs runs once more, and the summary says so ("1 rerun").
 
-    The embedded broker's client has wedged about once in twenty full runs (an await that
-    never completes, aiokafka#1101); the watchdog prints where, and a rerun tells a hang of
-    the engines from a broken capability, which fails both times. Assertion failures are
-    never rerun."""
+    The embedded broker's client has wedged now and then (an await that never completes,
+    cf. aiokafka#1101); the watchdog prints where, and a rerun tells a hang of the engines
+    from a broken capability, which fails both times. Assertion failures are never rerun."""
     for item in items:
         if item.get_closest_marker("integration"):
-            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[r"Timeout \(>"]))
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[r"Timeout \(>", HUNG]))
 
 
 @pytest.fixture(autouse=True)
 def _watchdog(request) -> None:
-    """An async test that is about to time out first prints where every task is waiting."""
+    """An async test about to time out says where every task waits, then is cancelled."""
     if inspect.iscoroutinefunction(request.function):
-        request.getfixturevalue("_task_dump_before_timeout")
+        request.getfixturevalue("_cancel_before_timeout")
 
 
 @pytest_asyncio.fixture(loop_scope="session")
-async def _task_dump_before_timeout(request) -> AsyncIterator[None]:
+async def _cancel_before_timeout(request) -> AsyncIterator[None]:
     marker = request.node.get_closest_marker("timeout")
     timeout = float(marker.args[0]) if marker and marker.args else float(request.config.getini("timeout") or 0)
-    handle = asyncio.get_running_loop().call_later(max(timeout - 5, 1), dump_tasks) if timeout else None
+    plugins = request.config.pluginmanager
+    terminal, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+
+    def say(line: str) -> None:  # straight to the terminal: a passing rerun drops the captured output
+        with capture.global_and_fixture_disabled():
+            terminal.write_line(line)
+
+    handle = (asyncio.get_running_loop().call_later(max(timeout - 10, 1), on_hang, request.function.__name__, say)
+              if timeout else None)
     yield
     if handle:
         handle.cancel()

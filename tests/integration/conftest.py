@@ -25,11 +25,12 @@ def pytest_collection_modifyitems(items) -> None:
     """An integration test that hangs runs once more, and the summary says so ("1 rerun").
 
     The embedded broker's client has wedged now and then (an await that never completes,
-    cf. aiokafka#1101); the watchdog prints where, and a rerun tells a hang of the engines
-    from a broken capability, which fails both times. Assertion failures are never rerun."""
+    cf. aiokafka#1101; a publish now gives up after PUBLISH_TIMEOUT_S with StreamUnavailable);
+    the watchdog prints where, and a rerun tells a hang of the engines from a broken
+    capability, which fails both times. Assertion failures are never rerun."""
     for item in items:
         if item.get_closest_marker("integration"):
-            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[r"Timeout \(>", HUNG]))
+            item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[r"Timeout \(>", HUNG, "StreamUnavailable"]))
 
 
 @pytest.fixture(autouse=True)

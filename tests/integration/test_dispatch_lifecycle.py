@@ -2,14 +2,18 @@
 
 import asyncio
 import json
+import random
 import time
 
 import pytest
 from faststream.kafka import KafkaBroker
+from redis.asyncio import Redis
 
 from schemas.codes import CallType
 from schemas.topics import DISPATCH_AUDIT, HANDOFFS_STATUS
+from services.dispatch.app import run_timers
 from services.dispatch.delivery import verify
+from services.dispatch.timers import TimerStore
 from tests.integration.conftest import collect
 from tests.integration.lab import Lab, eventually
 from tests.integration.receiver import Receiver
@@ -270,3 +274,29 @@ async def test_a_report_the_stream_never_confirms_gets_a_503_not_a_hang(engines,
             assert r.headers["retry-after"] and "read the handoff" in r.json()["reason"]
             view = await api.get(f"/partner/v1/handoffs/{record['handoff_id']}", headers=lab.auth(record["partner_id"]))
         assert view.status_code == 200
+
+
+async def test_the_timer_loop_stops_when_cancelled_even_mid_command(engines):
+    """redis-py swallows some cancellations of a running command; a dispatch being stopped (or a
+    test's Lab closing) must still see its timer loop end, not fire deadlines on for ever."""
+    redis = Redis.from_url(engines["REDIS_URL"], decode_responses=True)
+    timers, rng, stuck = TimerStore(redis), random.Random(7), 0
+
+    class Idle:
+        async def fire(self, timer) -> None:
+            pass
+
+    try:
+        for _ in range(200):
+            task = asyncio.create_task(run_timers(Idle(), timers, 0.0005))
+            await asyncio.sleep(rng.random() * 0.01)
+            task.cancel()
+            done, _ = await asyncio.wait([task], timeout=2)
+            if not done:
+                stuck += 1
+                task.cancel()
+                await asyncio.wait([task], timeout=2)
+                break
+    finally:
+        await redis.aclose()
+    assert stuck == 0

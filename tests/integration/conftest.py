@@ -24,10 +24,10 @@ pytestmark = pytest.mark.integration
 def pytest_collection_modifyitems(items) -> None:
     """An integration test that hangs runs once more, and the summary says so ("1 rerun").
 
-    The embedded broker's client has wedged now and then (an await that never completes,
-    cf. aiokafka#1101; a publish now gives up after PUBLISH_TIMEOUT_S with StreamUnavailable);
-    the watchdog prints where, and a rerun tells a hang of the engines from a broken
-    capability, which fails both times. Assertion failures are never rerun."""
+    A hang is a bug (the first one caught was dispatch's timer loop ignoring a cancellation that
+    redis-py swallowed); the watchdog prints where every task waits, to the terminal, so the
+    rerun never hides it. A failure while the broker did not confirm a publish
+    (StreamUnavailable) reruns too. Assertion failures are never rerun."""
     for item in items:
         if item.get_closest_marker("integration"):
             item.add_marker(pytest.mark.flaky(reruns=1, only_rerun=[r"Timeout \(>", HUNG, "StreamUnavailable"]))

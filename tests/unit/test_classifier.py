@@ -747,8 +747,19 @@ EIGHTEENTH_SESSION = [
     ("Nobody's hurt and nothing's damaged, a bag of laundry just dropped off the 10th floor", set(), {P, A}),
 ]
 
+NINETEENTH_SESSION = [
+    # round 83 read: a thing that fell and tore a pram's hood did damage (police for the thrower)
+    ("楼上掉下来个花盆 砸到婴儿车 车篷破了 孩子没事", {P}, set()),
+    ("a flower pot came down on the pushchair, the hood's torn, baby is fine", {P}, set()),
+    # a call taken back as a misunderstanding sends no one (decisive_void + violence denied)
+    ("the caller says it was all a misunderstanding about the knife, there's no emergency", set(), {P}),
+    # a loan in one's name one never took out is identity fraud
+    ("刚才一个朋友打电话说我名下突然多了一笔贷款，我身份证从未外借过", {P}, set()),
+]
+
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION
-                         + FIFTEENTH_SESSION + SIXTEENTH_SESSION + EIGHTEENTH_SESSION)
+                         + FIFTEENTH_SESSION + SIXTEENTH_SESSION + EIGHTEENTH_SESSION
+                         + NINETEENTH_SESSION)
 def test_later_session_readings(engine, policy, text, must, must_not):
     c = classify(engine, policy, text)
     assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons

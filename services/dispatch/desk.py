@@ -15,7 +15,8 @@ from pydantic import BaseModel
 
 from schemas.codes import HANDOFF_TRANSITIONS, TERMINAL_STATUSES, HandoffStatus as S
 from schemas.events import CallClosed, HandoffNotice, HandoffRequested, derive_id, utcnow
-from schemas.topics import AGENCY_TOPICS, CALLS_CLOSED, DISPATCH_AUDIT, HANDOFFS_REQUESTED, HANDOFFS_STATUS, Topic
+from schemas.topics import (AGENCY_TOPICS, ALL_TOPICS, CALLS_CLOSED, DISPATCH_AUDIT, HANDOFFS_REQUESTED,
+                           HANDOFFS_STATUS, Topic)
 from services.dispatch.credentials import Credentials
 from services.dispatch.delivery import WebhookSender, backoff_s
 from services.dispatch.lifecycle import AWAITING_ACK, Refused, check_transition
@@ -23,10 +24,13 @@ from services.dispatch.partner_view import partner_view, request_of
 from services.dispatch.routing import RoutingContext, reopened, status_event, successor
 from services.dispatch.stores import HandoffStore
 from services.dispatch.timers import Timer, TimerStore
+from services.kit.stream import STREAM_ERRORS
 
 log = structlog.get_logger()
 Publish = Callable[[BaseModel, Topic], Awaitable[None]]
 OPEN = {s.value for s in S if s not in TERMINAL_STATUSES}
+TOPICS_BY_NAME = {t.name: t for t in ALL_TOPICS}
+REPUBLISH_AFTER_MS = 1000
 
 
 class NotFound(LookupError):
@@ -99,7 +103,7 @@ class Desk:
                                               updated_at=utcnow().isoformat())
         if moved:
             req = request_of(record)
-            await self.publish(status_event(req, S(before), S.DELIVERED, "dispatch", note, utcnow()), HANDOFFS_STATUS)
+            await self.announce(status_event(req, S(before), S.DELIVERED, "dispatch", note, utcnow()), HANDOFFS_STATUS)
 
     # -- partners' reports --------------------------------------------------------------------
     async def report(self, hid: str, actor: str, status: S, note: str | None, eta=None,
@@ -116,16 +120,36 @@ class Desk:
         if not moved:
             raise Refused(f"handoff is now '{before}'; cannot go to '{status.value}'")
         req = request_of(record)
-        await self.publish(status_event(req, S(before), status, actor, note, utcnow(), eta), HANDOFFS_STATUS)
+        await self.announce(status_event(req, S(before), status, actor, note, utcnow(), eta), HANDOFFS_STATUS)
         if status == S.RESOLVED:
             await self._closed_one(record)
         elif status == S.REJECTED:
             await self._hand_on(record, f"rejected: {note or 'not ours'}")
         return await self.store.get(hid)
 
+    # -- events of changes already made -------------------------------------------------------
+    async def announce(self, event: BaseModel, topic: Topic) -> None:
+        """Publish the event of a change already recorded. When the stream does not confirm it, a
+        durable timer publishes it again until it does (at-least-once; consumers drop repeats by
+        event id): the change stands, and the audit trail gets its event late, never not at all."""
+        try:
+            await self.publish(event, topic)
+        except STREAM_ERRORS as exc:
+            event_id = getattr(event, "event_id")
+            log.warning("event.deferred", topic=topic.name, event_id=event_id, error=type(exc).__name__)
+            await self.timers.schedule(f"publish:{event_id}", _ms(utcnow()) + REPUBLISH_AFTER_MS, {
+                "kind": "publish", "topic": topic.name, "event": event.model_dump(mode="json")})
+
+    async def _republish(self, p: dict) -> None:
+        await self.publish(_Raw(p["event"]), TOPICS_BY_NAME[p["topic"]])  # fails: the timer retries
+        log.info("event.published_late", topic=p["topic"], event_id=p["event"].get("event_id"))
+
     # -- deadlines ------------------------------------------------------------------------------
     async def fire(self, timer: Timer) -> None:
         p = timer.payload
+        if p["kind"] == "publish":
+            await self._republish(p)
+            return
         hid = p["handoff_id"]
         if p["kind"] == "deliver":
             await self.deliver(hid, p.get("event", "handoff.requested"))
@@ -169,7 +193,7 @@ class Desk:
         if not moved:
             return
         req = request_of(record)
-        await self.publish(status_event(req, S(before), S.ESCALATED, "dispatch", reason, utcnow()), HANDOFFS_STATUS)
+        await self.announce(status_event(req, S(before), S.ESCALATED, "dispatch", reason, utcnow()), HANDOFFS_STATUS)
         await self._hand_on(record, f"escalated: {reason}")
 
     async def _hand_on(self, record: dict, reason: str) -> None:
@@ -193,7 +217,7 @@ class Desk:
                     await self._close_call(joined, handoffs, round_, f"resolved with incident {call_id}")
 
     async def _close_call(self, call_id: str, handoffs: list[dict], round_: int, outcome: str) -> None:
-        await self.publish(CallClosed(event_id=derive_id("call.closed", call_id, str(round_)), call_id=call_id,
+        await self.announce(CallClosed(event_id=derive_id("call.closed", call_id, str(round_)), call_id=call_id,
                                       outcome=outcome, reopened_count=round_), CALLS_CLOSED)
         if self.on_call_closed:
             await self.on_call_closed(call_id, handoffs)
@@ -212,7 +236,7 @@ class Desk:
         return opened
 
     async def notice(self, record: dict, notice: str, detail: str, suffix: str = "") -> None:
-        await self.publish(HandoffNotice(
+        await self.announce(HandoffNotice(
             event_id=derive_id("notice", record["handoff_id"], notice, detail if not suffix else suffix),
             call_id=record["call_id"], handoff_id=record["handoff_id"], partner_id=record["partner_id"],
             notice=notice, detail=detail), DISPATCH_AUDIT)

@@ -47,7 +47,7 @@ async def take_call(event: CallClassified, ctx: RoutingContext, desk: Desk, inci
         if open_handoffs:
             merged_into = taken.incident_call_id
             await desk.store.join_incident(merged_into, event.call_id)
-            await desk.publish(CallMerged(
+            await desk.announce(CallMerged(
                 event_id=derive_id("call.merged", event.call_id), call_id=event.call_id,
                 incident_call_id=merged_into,
                 reason=f"same building and call type as call {merged_into} within the merge window"), DISPATCH_AUDIT)

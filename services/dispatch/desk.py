@@ -55,9 +55,9 @@ class Desk:
         """Open a handoff once: claim it, announce it, start its delivery and its deadlines."""
         if not await self.store.claim(req):
             return False
-        await asyncio.gather(
-            self.publish(req, HANDOFFS_REQUESTED),
-            self.publish(status_event(req, None, S.ROUTED, "dispatch", req.rule, req.occurred_at), HANDOFFS_STATUS),
+        await asyncio.gather(  # with the stream away the handoff still opens: its events follow later
+            self.announce(req, HANDOFFS_REQUESTED),
+            self.announce(status_event(req, None, S.ROUTED, "dispatch", req.rule, req.occurred_at), HANDOFFS_STATUS),
         )
         hid = req.handoff_id
         await self.timers.schedule_many([

@@ -107,7 +107,7 @@ def build_http(desk: Desk, timeline: TimelineStore, callbacks: CallbackBook, par
     async def record_callback(call_id: str, body: CallbackOutcome) -> dict:
         if not await callbacks.record(call_id, body.outcome):
             raise HTTPException(404, detail=f"no pending callback for call {call_id}")
-        await desk.publish(CallbackRecorded(
+        await desk.announce(CallbackRecorded(
             event_id=derive_id("callback", call_id, str(time.time_ns())), call_id=call_id,
             outcome=body.outcome, actor=body.actor, note=body.note), DISPATCH_AUDIT)
         reopened = await desk.reopen(call_id, body.note or "citizen not satisfied") \

@@ -94,7 +94,7 @@ def build_partner_api(desk: Desk, credentials: Credentials) -> APIRouter:
             raise HTTPException(409, detail={"error": "not_a_mediation", "reason": "this handoff is no mediation"})
         await desk.store.update(handoff_id, mediation_session_at=report.session_at.isoformat(),
                                 mediation_outcome=report.outcome, updated_at=utcnow().isoformat())
-        await desk.publish(MediationReported(
+        await desk.announce(MediationReported(
             event_id=derive_id("mediation", handoff_id, report.outcome, report.session_at.isoformat()),
             call_id=record["call_id"], handoff_id=handoff_id, partner_id=partner_id,
             session_at=report.session_at, outcome=report.outcome, note=report.note), DISPATCH_AUDIT)

@@ -273,6 +273,21 @@ async def test_a_report_made_while_the_stream_is_away_stands_and_its_event_follo
                 r = await asyncio.wait_for(api.post(f"/partner/v1/handoffs/{record['handoff_id']}/status",
                                                     json={"status": "acknowledged"}, headers=partner), 10)
             assert r.status_code == 200 and r.json()["status"] == "acknowledged"  # the change stands
+            # a rejection hands the call on even so: the next partner's handoff opens, with its deadlines
+            second, routed2 = await lab.call("楼上漏水", "西罗园二区5号楼", CallType.WATER_LEAK)
+            with monkeypatch.context() as m:
+                m.setattr(KafkaBroker, "publish", wedged)
+                r = await asyncio.wait_for(api.post(f"/partner/v1/handoffs/{routed2.opened[0]}/status",
+                                                    json={"status": "rejected", "note": "不是我们管的楼"},
+                                                    headers=lab.auth("pm-xly2-wanjia")), 10)
+            assert r.status_code == 200
+        handed_on = (await lab.handoffs(second))[1]
+        assert handed_on["partner_id"] == "cc-xly2"
+
+        async def delivered():
+            return await status_of(lab, second, "cc-xly2") == "delivered"
+
+        assert await eventually(delivered, timeout_s=15)
         # the stream is back: the deferred event reaches the audit trail, once
         events = await collect(lab.kafka, HANDOFFS_STATUS.name, settle_s=1.0,
                                predicate=lambda e: e["handoff_id"] == record["handoff_id"]

@@ -44,7 +44,12 @@ class Service:
         finally:
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            if tasks:
+                # A job whose cancellation a library swallowed must not keep the process alive.
+                _, alive = await asyncio.wait(tasks, timeout=self.stop_timeout_s)
+                if alive:
+                    log.warning("service.background_stop_timeout", service=self.name, tasks=len(alive),
+                                after_s=self.stop_timeout_s)
             try:
                 # A consumer leaving its group can wait forever on a broker that never answers;
                 # offsets are committed only after the work, so giving up here loses nothing.

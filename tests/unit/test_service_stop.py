@@ -27,3 +27,29 @@ async def test_a_broker_that_never_stops_does_not_hang_the_service():
         async with service.running():
             assert service.broker.started
     assert stopped == [True]  # the other stop hooks (closing Redis) still run
+
+
+async def test_a_background_job_that_ignores_its_cancellation_does_not_hang_the_service():
+    stopped, deaf_until = [], asyncio.Event()
+
+    async def deaf() -> None:  # as a loop does when a library swallows its CancelledError
+        while not deaf_until.is_set():
+            try:
+                await asyncio.sleep(3600)
+            except asyncio.CancelledError:
+                continue
+
+    async def on_stop() -> None:
+        stopped.append(True)
+
+    service = Service(name="t", broker=StuckBroker(), on_stop=[on_stop], background=[deaf], stop_timeout_s=0.2)
+    try:
+        async with asyncio.timeout(5):
+            async with service.running():
+                await asyncio.sleep(0.05)
+        assert stopped == [True]
+    finally:  # let the deaf job end, so the test leaves no task behind
+        deaf_until.set()
+        for task in asyncio.all_tasks():
+            if task.get_name() == "t-bg":
+                task.cancel()

@@ -755,6 +755,10 @@ NINETEENTH_SESSION = [
     ("the caller says it was all a misunderstanding about the knife, there's no emergency", set(), {P}),
     # a loan in one's name one never took out is identity fraud
     ("刚才一个朋友打电话说我名下突然多了一笔贷款，我身份证从未外借过", {P}, set()),
+    # a person hit by a car is a traffic accident (decisive), an animal hit by a car is not: a
+    # decisive police cue in a clause about an animal is set aside
+    ("My wife was hit by a car while jogging, her knee is swollen and she can't stand on it", {P, A}, set()),
+    ("一只猫被汽车撞倒了 腿断了", set(), {P}),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

@@ -217,11 +217,14 @@ class Lexicon:
     @staticmethod
     def _outside_animals(found: list[Hit], at: int, animal: list[Span], aside: set[int]) -> list[Hit]:
         """The hits of a cue at position `at`: inside a clause about an animal, without those of
-        the flags set aside there (injured, trapped; engine/animals.py). `aside` collects the
-        clauses (by index) where a hit was set aside."""
+        the flags set aside there (injured, trapped; engine/animals.py), nor, in a clause about the
+        animal itself (not only carrying its subject), a decisive police cue: a dog knocked down by
+        a car is no traffic accident. `aside` collects the clauses (by index) where a hit was set aside."""
         for j, (s, e, flags) in enumerate(animal):
             if s <= at < e:
-                kept = [h for h in found if h[6] not in flags]
+                itself = "injured" in flags
+                kept = [h for h in found if h[6] not in flags
+                        and not (itself and h[0] == "K" and h[1] == "police_matter")]
                 if len(kept) < len(found):
                     aside.add(j)
                 return kept

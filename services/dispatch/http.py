@@ -4,8 +4,8 @@ import time
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi import APIRouter, FastAPI, HTTPException, Query
+from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from schemas.codes import HandoffStatus
@@ -17,7 +17,6 @@ from services.dispatch.desk import Desk
 from services.dispatch.partner_api import as_http
 from services.dispatch.partner_view import dispatcher_view
 from services.dispatch.stores import TimelineStore
-from services.kit.stream import STREAM_ERRORS
 
 
 CONSOLE = Path(__file__).with_name("static") / "console.html"
@@ -42,15 +41,6 @@ class CallbackOutcome(BaseModel):
 def build_http(desk: Desk, timeline: TimelineStore, callbacks: CallbackBook, partner_api: APIRouter) -> FastAPI:
     app = FastAPI(title="callroute dispatch", version="1")
     app.include_router(partner_api)
-
-    async def stream_unavailable(request: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(status_code=503, headers={"Retry-After": "2"}, content={
-            "error": "stream_unavailable",
-            "reason": f"the event stream did not confirm in time ({type(exc).__name__}); read the handoff "
-                      "again before retrying, the change itself may already be recorded"})
-
-    for error in STREAM_ERRORS:
-        app.add_exception_handler(error, stream_unavailable)
 
     @app.get("/api/v1/calls/{call_id}")
     async def call_timeline(call_id: str) -> dict:

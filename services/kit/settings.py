@@ -22,7 +22,7 @@ class EngineSettings(BaseSettings):
     session_timeout_ms: int = Field(6000, ge=1000, description="Kafka consumer-group session timeout (ms).")
     heartbeat_interval_ms: int = Field(1000, ge=100, description="Kafka consumer-group heartbeat (ms).")
     publish_timeout_s: float = Field(DEFAULT_PUBLISH_TIMEOUT_S, gt=0, le=120, description="Longest wait for the broker to confirm "
-                                     "a publish; past it the work fails and is retried (HTTP answers 503).")
+                                     "a publish; past it the work fails and is retried, or its event is deferred.")
     dedupe_ttl_s: int = Field(7 * 24 * 3600, ge=60, description="How long processed event ids are remembered.")
     log_level: str = Field("INFO", description="Log level.")
     log_json: bool | None = Field(None, description="Force JSON logs (default: JSON unless on a terminal).")

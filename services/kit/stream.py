@@ -28,7 +28,7 @@ class StreamUnavailable(RuntimeError):
     """The broker did not confirm a publish in time: the work is not done and must be retried."""
 
 
-# What a publish can raise when the stream is away; an HTTP edge answers 503 for these.
+# What a publish can raise when the stream is away (dispatch defers the event on these).
 STREAM_ERRORS = (StreamUnavailable, KafkaError)
 
 

@@ -19,6 +19,7 @@ from services.dispatch.credentials import issue_demo_credentials
 from services.dispatch.directory import load_directory
 from services.dispatch.rules import DEFAULT_DISPATCH_FILE
 from services.dispatch.settings import DispatchSettings
+from services.kit.settings import DEFAULT_PUBLISH_TIMEOUT_S
 from services.kit.stream import STREAM_ERRORS, StreamUnavailable, make_broker
 
 _DBS = itertools.cycle(range(2, 16))
@@ -35,7 +36,7 @@ def fast_rules(tmp: Path, **overrides) -> Path:
 
 class Lab:
     def __init__(self, engines: dict, receiver_url: str, tmp: Path, deadline_scale: float = 1.0,
-                 publish_timeout_s: float = 10.0, **rules) -> None:
+                 publish_timeout_s: float = DEFAULT_PUBLISH_TIMEOUT_S, **rules) -> None:
         redis_base = engines["REDIS_URL"].rsplit("/", 1)[0]
         self.redis_url = f"{redis_base}/{next(_DBS)}"
         self.kafka = engines["KAFKA_BOOTSTRAP_SERVERS"]

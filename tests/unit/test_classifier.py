@@ -761,9 +761,30 @@ NINETEENTH_SESSION = [
     ("一只猫被汽车撞倒了 腿断了", set(), {P}),
 ]
 
+TWENTIETH_SESSION = [
+    # a vehicle and the person it struck (lexicon police_matter `patterns`): police as well as 120,
+    # however the caller words it; denied ('没车碰他') it is a fall, 120 only
+    ("超市门口 一辆三轮车倒车把个大妈碰倒了 她说胯骨疼", {P, A}, set()),
+    ("我闺女让电动车给刮了一下，膝盖全破了，骑车的还在这儿", {P, A}, set()),
+    ("路口那辆面包车撞倒了一个学生，孩子坐地上哭，腿上有血", {P, A}, set()),
+    ("a delivery scooter knocked into my grandma outside the market, her wrist is swollen", {P, A}, set()),
+    ("骑车下坡自己摔的，没车碰我，胳膊肘流血了", {A}, {P}),
+    ("刚才那车撞了我家的狗，狗腿瘸了", set(), {A}),
+    # a rear-end collision is a traffic accident even when the caller speaks only of the injury
+    ("somebody rear-ended me at the lights and my neck really hurts now", {P, A}, set()),
+    # a scam that took money is police even when the victim is now unwell
+    ("我妈被人用电话骗走了十万块钱，现在心口疼喘不上气", {P, A}, set()),
+    # gas still in the room where someone was overcome: fire as well as the ambulance
+    ("我爸在厨房晕过去了，已经拖到客厅，厨房还有煤气味", {F, A}, set()),
+    # a fall into a cellar one cannot climb out of is trapped
+    ("我婆婆掉进地窖里了，脚崴了，自己上不来", {F, A}, set()),
+    # a building that collapsed is no person collapsing
+    ("the shed roof has collapsed in the snow, nobody was inside it", set(), {A}),
+]
+
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION
                          + FIFTEENTH_SESSION + SIXTEENTH_SESSION + EIGHTEENTH_SESSION
-                         + NINETEENTH_SESSION)
+                         + NINETEENTH_SESSION + TWENTIETH_SESSION)
 def test_later_session_readings(engine, policy, text, must, must_not):
     c = classify(engine, policy, text)
     assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons

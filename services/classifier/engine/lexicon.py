@@ -145,11 +145,14 @@ class Lexicon:
         # (a quick test most calls fail), the whole pattern only when a verb is there.
         self._zh_patterns: list[Pattern] = []
         self._en_patterns: list[Pattern] = []
-        for label, lists in spec["flags"].items():
-            for spec_p in lists.get("patterns") or []:
-                self._zh_patterns.append(_pattern(label, spec_p, en=False))
-            for spec_p in lists.get("en_patterns") or []:
-                self._en_patterns.append(_pattern(label, spec_p, en=True))
+        # Decisive type patterns work the same way: a vehicle, then a person struck ("电动车撞倒一个
+        # 老人", "the taxi knocked her down"), is a traffic accident, police work (lexicon `types`).
+        for kind, section in (("F", "flags"), ("K", "types")):
+            for label, lists in spec[section].items():
+                for spec_p in lists.get("patterns") or []:
+                    self._zh_patterns.append(_pattern(kind, label, spec_p, en=False))
+                for spec_p in lists.get("en_patterns") or []:
+                    self._en_patterns.append(_pattern(kind, label, spec_p, en=True))
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
         # Sound-alike repair of the Chinese cue words (and the rewrite targets), when switched on.
         self.sounds = None
@@ -294,12 +297,13 @@ class Lexicon:
                     if not (spans and any(s <= i < e for s, e in spans)):
                         hits += self._outside_animals(tags[status_at(t, i)], i, animal, aside)
                     i = t.find(ch, i + 1)
-        if animal:
-            masked += self._animal_reasons(animal, aside, lambda s, e: t[s:e])
         for _, verb, rx, tags in self._zh_patterns:
             m = verb.search(t) and rx.search(t)
             if m and not (spans and any(s < m.end() <= e for s, e in spans)):  # its verb not in a mask
-                hits += _named(tags[status_at(t, m.start())], m.group())
+                hits += self._outside_animals(_named(tags[status_at(t, m.start())], m.group()), m.start(),
+                                              animal, aside)
+        if animal:
+            masked += self._animal_reasons(animal, aside, lambda s, e: t[s:e])
         latin = _LATIN.search(t) is not None
         if latin:
             self._scan_en(t, hits, masked)
@@ -342,8 +346,6 @@ class Lexicon:
             if status is None:
                 status = scope.en_status(tokens, k)
             hits += self._outside_animals(self._en1[tokens[k]][status], k, animal, aside)
-        if animal:
-            masked += self._animal_reasons(animal, aside, lambda s, e: " ".join(tokens[s:e]))
         for words, verb, rx, tags in self._en_patterns:
             # A plain substring test of the agent's words first: most calls have none of them, and
             # a regex of many alternatives costs a test per alternative at every position.
@@ -355,14 +357,16 @@ class Lexicon:
                 last = k + len(en_tokens(m.group())) - 1  # the verb's token
                 if spans and any(s <= last < e for s, e in spans):
                     continue  # its verb is inside a misleading phrase
-                hits += _named(tags[scope.en_status(tokens, k)], m.group())
+                hits += self._outside_animals(_named(tags[scope.en_status(tokens, k)], m.group()), k, animal, aside)
+        if animal:
+            masked += self._animal_reasons(animal, aside, lambda s, e: " ".join(tokens[s:e]))
 
 
 _ZH_CLAUSE = r"[^,.;:!?，。；！？\s]"  # any character but a clause boundary
 _EN_LINK = r"(?:'s|s| has| have| had| just| keeps?| went and)?"  # "someone's", "kids have", ...
 
 
-def _pattern(label: str, spec: dict, en: bool) -> Pattern:
+def _pattern(kind: str, label: str, spec: dict, en: bool) -> Pattern:
     agent, verb, gap = spec["agent"], spec["verb"], int(spec["gap"])
     if en:
         whole = rf"\b(?:{agent}){_EN_LINK}(?: \w+){{0,{gap}}}? (?:{verb})"
@@ -371,7 +375,7 @@ def _pattern(label: str, spec: dict, en: bool) -> Pattern:
         whole = rf"(?:{agent}){_ZH_CLAUSE}{{0,{gap}}}?(?:{verb})"
         verb_rx = re.compile(verb)
     return (_leading_words(agent) if en else None, verb_rx, re.compile(whole),
-            {st: [make_hit("F", label, "pattern", st)] for st in ("pos", "neg", "unc")})
+            {st: [make_hit(kind, label, "pattern", st)] for st in ("pos", "neg", "unc")})
 
 
 def _leading_words(alternation: str) -> tuple[str, ...] | None:

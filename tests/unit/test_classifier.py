@@ -780,6 +780,13 @@ TWENTIETH_SESSION = [
     ("我婆婆掉进地窖里了，脚崴了，自己上不来", {F, A}, set()),
     # a building that collapsed is no person collapsing
     ("the shed roof has collapsed in the snow, nobody was inside it", set(), {A}),
+    # round 85 read: a drink from a stranger and now unwell is a spiked drink, police and 120
+    ("我同事喝了一个不认识的人给的饮料，现在腿软站不起来，说话也含糊", {P, A}, set()),
+    ("a stranger bought him a beer at the club and now he can barely stand", {P, A}, set()),
+    # a person under a bus after a collision is trapped (119) as well as hurt
+    ("电动车让公交车给撞了，人卡在车底下，还在喊", {P, A, F}, set()),
+    # a missing-person report taken back sends no one
+    ("I reported my dad missing this morning, please disregard, he was at the allotment all along", set(), {P}),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

@@ -46,7 +46,7 @@ UNCUED_FLAG = 0.9  # a flag with no cue word in the text needs this model probab
 DENIED_BAR = 0.5
 # A decisive type cue (lexicon `decisive`: '踩踏了', 'fuse box is smoking') decides the call type
 # unless the model all but rules that type out.
-DECISIVE_TYPE_FLOOR = 0.01
+DECISIVE_TYPE_FLOOR = 0.005
 _CALL_TYPES = {t.value: t for t in CallType}
 NET_AGENCIES = (Agency.POLICE, Agency.EMS_120, Agency.FIRE_119)  # fixed order: stable agency lists
 _NO_CUES: list[str] = []

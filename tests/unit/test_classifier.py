@@ -787,6 +787,11 @@ TWENTIETH_SESSION = [
     ("电动车让公交车给撞了，人卡在车底下，还在喊", {P, A, F}, set()),
     # a missing-person report taken back sends no one
     ("I reported my dad missing this morning, please disregard, he was at the allotment all along", set(), {P}),
+    # a neighbour's dog that bit the caller: a person hurt (120)
+    ("去楼上说噪音的事，他家狗把我咬了，手上破了皮", {A}, set()),
+    # a grab or a shove in a quarrel is violence (police)
+    ("we were arguing about the bins and he grabbed my arm and twisted it", {P}, set()),
+    ("两家为晾衣服吵起来，对门老太太说被推了一把，坐地上了", {P}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

@@ -792,6 +792,12 @@ TWENTIETH_SESSION = [
     # a grab or a shove in a quarrel is violence (police)
     ("we were arguing about the bins and he grabbed my arm and twisted it", {P}, set()),
     ("两家为晾衣服吵起来，对门老太太说被推了一把，坐地上了", {P}, set()),
+    # round 87 read: a finger stuck fast is trapped (119) as well as hurt
+    ("my son's finger is stuck in the bathtub drain and it's turning blue", {F, A}, set()),
+    # an old person who cannot find the way home is a lost person (police)
+    ("我奶奶老年痴呆，又找不着家了，一个人在外头转悠", {P}, set()),
+    # a threat to set the building on fire is violence, even before anything burns
+    ("the drunk guy upstairs is yelling he will set the building on fire, nothing burning yet", {P}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

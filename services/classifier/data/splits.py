@@ -88,7 +88,8 @@ CORPUS_FILES = ("corpus_safety.jsonl", "corpus_property.jsonl", "corpus_communit
                 "corpus_gen71a.jsonl", "corpus_gen71b.jsonl",
                 "corpus_gen70a.jsonl", "corpus_gen70b.jsonl", "corpus_gen70c.jsonl", "corpus_gen70d.jsonl", "corpus_gen70e.jsonl",
                 "corpus_gen72a.jsonl", "corpus_gen72b.jsonl", "corpus_gen72c.jsonl", "corpus_gen72d.jsonl", "corpus_gen72e.jsonl", "corpus_gen72f.jsonl",
-                "corpus_gen73a.jsonl", "corpus_gen73b.jsonl", "corpus_gen73c.jsonl", "corpus_gen73d.jsonl", "corpus_gen73e.jsonl")
+                "corpus_gen73a.jsonl", "corpus_gen73b.jsonl", "corpus_gen73c.jsonl", "corpus_gen73d.jsonl", "corpus_gen73e.jsonl",
+                "corpus_gen74a.jsonl", "corpus_gen74b.jsonl", "corpus_gen74c.jsonl", "corpus_gen74d.jsonl", "corpus_gen74e.jsonl", "corpus_gen75a.jsonl", "corpus_gen75b.jsonl", "corpus_gen75c.jsonl", "corpus_gen75d.jsonl", "corpus_gen75e.jsonl", "corpus_gen76a.jsonl", "corpus_gen76b.jsonl", "corpus_gen76c.jsonl", "corpus_gen76d.jsonl", "corpus_gen76e.jsonl", "corpus_gen77a.jsonl", "corpus_gen77b.jsonl", "corpus_gen77c.jsonl", "corpus_gen77d.jsonl", "corpus_gen77e.jsonl", "corpus_gen78a.jsonl", "corpus_gen78b.jsonl", "corpus_gen78c.jsonl", "corpus_gen78d.jsonl", "corpus_gen78e.jsonl", "corpus_gen79a.jsonl", "corpus_gen79b.jsonl", "corpus_gen80a.jsonl", "corpus_gen80b.jsonl", "corpus_gen80c.jsonl", "corpus_gen82a.jsonl", "corpus_gen82b.jsonl", "corpus_gen83a.jsonl", "corpus_gen83b.jsonl", "corpus_gen83c.jsonl", "corpus_gen83d.jsonl", "corpus_gen84a.jsonl", "corpus_gen84b.jsonl", "corpus_gen84c.jsonl", "corpus_gen84d.jsonl", "corpus_gen85a.jsonl", "corpus_gen85b.jsonl", "corpus_gen85c.jsonl", "corpus_gen85d.jsonl")
 # Files still being written elsewhere: used only once they hold this many well-formed calls.
 COMPLETE_AT = {"corpus_more.jsonl": 900}
 CORRECTIONS_FILE = DATA_DIR / "corrections.jsonl"

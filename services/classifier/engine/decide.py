@@ -46,7 +46,7 @@ UNCUED_FLAG = 0.9  # a flag with no cue word in the text needs this model probab
 DENIED_BAR = 0.5
 # A decisive type cue (lexicon `decisive`: '踩踏了', 'fuse box is smoking') decides the call type
 # unless the model all but rules that type out.
-DECISIVE_TYPE_FLOOR = 0.005
+DECISIVE_TYPE_FLOOR = 0.01
 _CALL_TYPES = {t.value: t for t in CallType}
 NET_AGENCIES = (Agency.POLICE, Agency.EMS_120, Agency.FIRE_119)  # fixed order: stable agency lists
 _NO_CUES: list[str] = []
@@ -142,6 +142,9 @@ def choose_type(ev: Evidence, type_p: dict[str, float], police_bar: float, reaso
             t = max(decisive, key=type_p.__getitem__)
             reasons.append(f"type {t} ({type_p[t]:.2f}): decisive cues {_fmt(ev('K', t))} (model's type was {top})")
             return t
+        if ev("K", top):  # the model agrees: the decisive words are still what a dispatcher should see
+            reasons.append(f"type {top} ({type_p[top]:.2f}): decisive cues {_fmt(ev('K', top))}")
+            return top
     cues = ev("T", top)
     reasons.append(f"type {top} ({type_p[top]:.2f})" + (f": cues {_fmt(cues)}" if cues else ": n-gram model"))
     return top

@@ -814,6 +814,17 @@ def test_decisive_type_cue_is_named_in_the_reasons(engine, policy):
     assert any("decisive cues '电闸冒烟'" in r for r in c.reasons), c.reasons
 
 
+def test_a_traffic_pattern_is_quoted_in_the_reasons_and_not_read_when_denied(engine, policy):
+    """A decisive type pattern (lexicon police_matter `patterns`) names the words it matched; the same
+    words denied ('没车碰他') or about an animal are no traffic accident."""
+    c = classify(engine, policy, "超市门口 一辆三轮车倒车把个大妈碰倒了 她说胯骨疼")
+    assert c.call_type.value == "police_matter"
+    assert any("decisive cues '把个大妈碰'" in r for r in c.reasons), c.reasons
+    hits = {h[0] for h in engine.features("骑车下坡自己摔的，没车碰他，胳膊肘流血了").hits if h[3] == "pos"}
+    assert "K" not in hits
+    assert not any(h[0] == "K" for h in engine.features("那辆车撞了我家的狗，狗腿瘸了").hits)
+
+
 def test_a_kept_phrase_is_not_set_aside_as_misleading(engine):
     """冒火 'fuming' is set aside as misleading, but 冒火花 'sparking' (lexicon mask_keep) is read."""
     sparks = engine.features("配电箱一直冒火花")

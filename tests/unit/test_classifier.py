@@ -798,6 +798,8 @@ TWENTIETH_SESSION = [
     ("我奶奶老年痴呆，又找不着家了，一个人在外头转悠", {P}, set()),
     # a threat to set the building on fire is violence, even before anything burns
     ("the drunk guy upstairs is yelling he will set the building on fire, nothing burning yet", {P}, set()),
+    # a fall down the cellar steps one cannot climb back up is trapped as well as hurt
+    ("my uncle fell down the cellar steps and can't climb back up, his ankle is killing him", {F, A}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

@@ -800,6 +800,15 @@ TWENTIETH_SESSION = [
     ("the drunk guy upstairs is yelling he will set the building on fire, nothing burning yet", {P}, set()),
     # a fall down the cellar steps one cannot climb back up is trapped as well as hurt
     ("my uncle fell down the cellar steps and can't climb back up, his ankle is killing him", {F, A}, set()),
+    # round 89 read: a person in the water after a boat capsized or a car went in (120 and 119)
+    ("水库那边游船翻了，好几个人在水里扑腾", {A, F}, set()),
+    ("our neighbour's toddler is face down in the pond, I'm going in", {A, F}, set()),
+    # '别拿刀' names a knife in the quarrel (violence), though it starts with a negator
+    ("隔壁两口子打起来了，女的一直喊你别拿刀", {P}, set()),
+    # a light fitting sparking from a leak is a fire
+    ("楼上漏水漏进灯座了，灯泡噼啪冒火花", {F}, set()),
+    # asthma heard as a capsized boat (喘犯了 / 船翻了) is still asthma: no 119
+    ("我妈哮喘犯了 喷雾用完了 喘不上气", {A}, {F}),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

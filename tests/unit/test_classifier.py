@@ -809,6 +809,12 @@ TWENTIETH_SESSION = [
     ("楼上漏水漏进灯座了，灯泡噼啪冒火花", {F}, set()),
     # asthma heard as a capsized boat (喘犯了 / 船翻了) is still asthma: no 119
     ("我妈哮喘犯了 喷雾用完了 喘不上气", {A}, {F}),
+    # round 86 read: a reversing car that hit 'my leg' is a traffic accident ('我的车' stays a car)
+    ("停车场里一辆倒车的面包车撞到我的脚了，肿了，走不了", {P, A}, set()),
+    # a child being beaten, in Sichuan speech (遭打 = 被打), is violence
+    ("楼上那家娃儿又遭打了，哭得好惨", {P}, set()),
+    # cut off by the tide on the rocks is trapped (119)
+    ("在礁石上钓鱼，涨潮了，四周都是水，回不去了，人没事", {F}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

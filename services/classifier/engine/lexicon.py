@@ -147,12 +147,13 @@ class Lexicon:
         self._en_patterns: list[Pattern] = []
         # Decisive type patterns work the same way: a vehicle, then a person struck ("电动车撞倒一个
         # 老人", "the taxi knocked her down"), is a traffic accident, police work (lexicon `types`).
+        words = {name: f"(?:{rx})" for name, rx in (spec.get("pattern_words") or {}).items()}
         for kind, section in (("F", "flags"), ("K", "types")):
             for label, lists in spec[section].items():
                 for spec_p in lists.get("patterns") or []:
-                    self._zh_patterns.append(_pattern(kind, label, spec_p, en=False))
+                    self._zh_patterns.append(_pattern(kind, label, _named_parts(spec_p, words), en=False))
                 for spec_p in lists.get("en_patterns") or []:
-                    self._en_patterns.append(_pattern(kind, label, spec_p, en=True))
+                    self._en_patterns.append(_pattern(kind, label, _named_parts(spec_p, words), en=True))
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
         # Sound-alike repair of the Chinese cue words (and the rewrite targets), when switched on.
         self.sounds = None
@@ -376,6 +377,13 @@ def _pattern(kind: str, label: str, spec: dict, en: bool) -> Pattern:
         verb_rx = re.compile(verb)
     return (_leading_words(agent) if en else None, verb_rx, re.compile(whole),
             {st: [make_hit(kind, label, "pattern", st)] for st in ("pos", "neg", "unc")})
+
+
+def _named_parts(spec: dict, words: dict[str, str]) -> dict:
+    """A pattern spec with each `<name>` in its agent and verb replaced by lexicon `pattern_words`."""
+    def fill(rx: str) -> str:
+        return re.sub(r"<(\w+)>", lambda m: words[m.group(1)], rx)
+    return {**spec, "agent": fill(spec["agent"]), "verb": fill(spec["verb"])}
 
 
 def _leading_words(alternation: str) -> tuple[str, ...] | None:

@@ -817,9 +817,19 @@ TWENTIETH_SESSION = [
     ("在礁石上钓鱼，涨潮了，四周都是水，回不去了，人没事", {F}, set()),
 ]
 
+TWENTY_FIRST_SESSION = [
+    # a person in the water or down a pit now (lexicon `person_patterns`): 120 and 119 both come;
+    # out again ('已经捞上来了', 'they pulled him out'), or only feared ('怕有人掉河里'), it is no rescue
+    ("一名六岁男童掉入井内 能听到哭声", {A, F}, set()),
+    ("我妈掉我们家后院菜窖里了，说腰动不了", {A, F}, set()),
+    ("there's a man in the water under the bridge and he's stopped moving his arms", {A, F}, set()),
+    ("孩子掉河里了 已经捞上来了 呛了几口水", {A}, {F}),
+    ("my son went under in the river, they pulled him out, he's coughing", {A}, {F}),
+]
+
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION
                          + FIFTEENTH_SESSION + SIXTEENTH_SESSION + EIGHTEENTH_SESSION
-                         + NINETEENTH_SESSION + TWENTIETH_SESSION)
+                         + NINETEENTH_SESSION + TWENTIETH_SESSION + TWENTY_FIRST_SESSION)
 def test_later_session_readings(engine, policy, text, must, must_not):
     c = classify(engine, policy, text)
     assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons
@@ -840,6 +850,16 @@ def test_a_traffic_pattern_is_quoted_in_the_reasons_and_not_read_when_denied(eng
     hits = {h[0] for h in engine.features("骑车下坡自己摔的，没车碰他，胳膊肘流血了").hits if h[3] == "pos"}
     assert "K" not in hits
     assert not any(h[0] == "K" for h in engine.features("那辆车撞了我家的狗，狗腿瘸了").hits)
+
+
+def test_a_person_pattern_is_quoted_and_undone_when_the_person_is_out(engine, policy):
+    """A person pattern (lexicon `person_patterns`) raises injured and trapped as decisive cues that
+    name a person, quoting the words it matched; '捞上来了' later in the call undoes it."""
+    c = classify(engine, policy, "报警人称 一名男童掉入井内")
+    assert c.flags.injured and c.flags.trapped
+    assert any("decisive cues '男童掉入井内'" in r for r in c.reasons), c.reasons
+    assert not any("掉入井内" in h[2] for h in engine.features("男童掉入井内 已经捞上来了").hits)
+    assert not any("掉水里" in h[2] for h in engine.features("我手机掉水里了").hits)  # a phone is no person
 
 
 def test_a_kept_phrase_is_not_set_aside_as_misleading(engine):

@@ -154,6 +154,12 @@ class Lexicon:
                     self._zh_patterns.append(_pattern(kind, label, _named_parts(spec_p, words), en=False))
                 for spec_p in lists.get("en_patterns") or []:
                     self._en_patterns.append(_pattern(kind, label, _named_parts(spec_p, words), en=True))
+        # Person patterns: a person, then where they are now ("孩子掉进河里", "a man in the water"),
+        # are decisive cues naming a person for each flag the pattern lists (lexicon `person_patterns`).
+        for spec_p in (spec.get("person_patterns") or {}).get("zh") or []:
+            self._zh_patterns.append(_person_pattern(_named_parts(spec_p, words), en=False))
+        for spec_p in (spec.get("person_patterns") or {}).get("en") or []:
+            self._en_patterns.append(_person_pattern(_named_parts(spec_p, words), en=True))
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
         # Sound-alike repair of the Chinese cue words (and the rewrite targets), when switched on.
         self.sounds = None
@@ -377,6 +383,18 @@ def _pattern(kind: str, label: str, spec: dict, en: bool) -> Pattern:
         verb_rx = re.compile(verb)
     return (_leading_words(agent) if en else None, verb_rx, re.compile(whole),
             {st: [make_hit(kind, label, "pattern", st)] for st in ("pos", "neg", "unc")})
+
+
+def _person_pattern(spec: dict, en: bool) -> Pattern:
+    """A pattern whose match is, for each of its `flags`, a decisive cue that names a person. It is
+    a rule, not a model feature (the model never saw it), and it counts only when asserted and
+    not undone later in the call (`unless`: '孩子掉河里了 已经捞上来了')."""
+    words, verb, whole, _ = _pattern("F", "", spec, en)
+    if spec.get("unless"):
+        whole = re.compile(whole.pattern + rf"(?!.*?(?:{spec['unless']}))")
+    pos = [(kind, flag, "pattern", "pos", (kind, flag, "pos"), None, flag)
+           for flag in spec["flags"] for kind in ("F", "S", "P")]
+    return words, verb, whole, {"pos": pos, "neg": [], "unc": []}
 
 
 def _named_parts(spec: dict, words: dict[str, str]) -> dict:

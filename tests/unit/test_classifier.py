@@ -825,6 +825,22 @@ TWENTY_FIRST_SESSION = [
     ("there's a man in the water under the bridge and he's stopped moving his arms", {A, F}, set()),
     ("孩子掉河里了 已经捞上来了 呛了几口水", {A}, {F}),
     ("my son went under in the river, they pulled him out, he's coughing", {A}, {F}),
+    # round 90 read: carried off by the water, not surfacing, hanging at height, cut off by the tide
+    ("报警人称：一男子在排洪渠内被水冲走，目击者称其抓住了一根树枝", {A, F}, set()),
+    ("村后头鱼塘，俺家小子下去摸鱼，半天没露头", {A, F}, set()),
+    ("外墙蜘蛛人的吊板断了一根绳，人斜着挂在十二楼，两手死死抓着绳子", {F}, set()),
+    ("有个小孩在桥墩台子上坐着，水一涨回不了岸了，他自己没事", {F}, set()),
+    ("the technician is hanging on his safety rope against the wall outside the seventh floor", {F}, set()),
+    ("there's a man hanging on a rope outside the 20th floor... oh wait, he's got a squeegee, never mind", set(), {F}),
+    # crashes told another way round: struck while riding, two vehicles met, a vehicle on a person
+    ("就护车快来 我老公骑摩托被车撞了 在国道边上 人叫不醒", {P, A}, set()),
+    ("两个点动车撞了 一个大爷摔得嘴里都是血", {P, A}, set()),
+    ("一名儿童从车辆之间跑出，与一辆出租车发生碰撞，右腿疼痛", {P, A}, set()),
+    ("一个大挂车把一辆摩托车卷底下了，人还没弄出来", {P, A, F}, set()),
+    # an object struck by a vehicle stays the object's own call: no police
+    ("路边消火栓让车撞了 水呲老高 没着火", set(), {P}),
+    # '不认识的男的' is 'a stranger', not a negation of what he did
+    ("我侄女在学校门口被一个不认识的男的抱上车了，车往北开了", {P, F}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

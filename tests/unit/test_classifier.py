@@ -870,9 +870,10 @@ def test_a_traffic_pattern_is_quoted_in_the_reasons_and_not_read_when_denied(eng
 
 def test_a_person_pattern_is_quoted_and_undone_when_the_person_is_out(engine, policy):
     """A person pattern (lexicon `person_patterns`) raises injured and trapped as decisive cues that
-    name a person, quoting the words it matched; '捞上来了' later in the call undoes it."""
+    name a person, and a person in the water is a medical call (its `type`), quoting the words it
+    matched; '捞上来了' later in the call undoes it."""
     c = classify(engine, policy, "报警人称 一名男童掉入井内")
-    assert c.flags.injured and c.flags.trapped
+    assert c.flags.injured and c.flags.trapped and c.call_type.value == "medical"
     assert any("decisive cues '男童掉入井内'" in r for r in c.reasons), c.reasons
     assert not any("掉入井内" in h[2] for h in engine.features("男童掉入井内 已经捞上来了").hits)
     assert not any("掉水里" in h[2] for h in engine.features("我手机掉水里了").hits)  # a phone is no person

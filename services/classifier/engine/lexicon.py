@@ -394,6 +394,8 @@ def _person_pattern(spec: dict, en: bool) -> Pattern:
         whole = re.compile(whole.pattern + rf"(?!.*?(?:{spec['unless']}))")
     pos = [(kind, flag, "pattern", "pos", (kind, flag, "pos"), None, flag)
            for flag in spec["flags"] for kind in ("F", "S", "P")]
+    if spec.get("type"):  # and a decisive cue of that call type ('a person in the water' is medical)
+        pos.append(("K", spec["type"], "pattern", "pos", ("K", spec["type"], "pos"), None, None))
     return words, verb, whole, {"pos": pos, "neg": [], "unc": []}
 
 

@@ -828,6 +828,8 @@ TWENTY_FIRST_SESSION = [
     # round 90 read: carried off by the water, not surfacing, hanging at height, cut off by the tide
     ("报警人称：一男子在排洪渠内被水冲走，目击者称其抓住了一根树枝", {A, F}, set()),
     ("村后头鱼塘，俺家小子下去摸鱼，半天没露头", {A, F}, set()),
+    ("哥们喝多了非要下河游泳，刚下去，现在在河中间扑腾，喊他也不回", {A, F}, set()),
+    ("报警人称：一头黄牛掉入废弃水井，牛仍在井中挣扎，无人员落井", set(), {A, F}),
     ("外墙蜘蛛人的吊板断了一根绳，人斜着挂在十二楼，两手死死抓着绳子", {F}, set()),
     ("有个小孩在桥墩台子上坐着，水一涨回不了岸了，他自己没事", {F}, set()),
     ("the technician is hanging on his safety rope against the wall outside the seventh floor", {F}, set()),

@@ -62,6 +62,8 @@ def make_hit(kind: str, label: str, cue: str, status: Status) -> Hit:
     flag = label.partition("@")[0] if kind in ("F", "S", "D", "P") else None
     return (kind, label, cue, status, key, prefix + label if prefix else None, flag)
 
+# Decisive call types that an animal never makes: a traffic accident, a patient.
+_NOT_FOR_ANIMALS = ("police_matter", "medical")
 _LATIN = re.compile(r"[a-z0-9]")  # English words or numbers (120, 119, 110 are cues)
 _LETTERS = re.compile(r"[a-z]")
 _WORDS = re.compile(r"[a-z]+")
@@ -228,13 +230,14 @@ class Lexicon:
     def _outside_animals(found: list[Hit], at: int, animal: list[Span], aside: set[int]) -> list[Hit]:
         """The hits of a cue at position `at`: inside a clause about an animal, without those of
         the flags set aside there (injured, trapped; engine/animals.py), nor, in a clause about the
-        animal itself (not only carrying its subject), a decisive police cue: a dog knocked down by
-        a car is no traffic accident. `aside` collects the clauses (by index) where a hit was set aside."""
+        animal itself (not only carrying its subject), a decisive police or medical cue: a dog
+        knocked down by a car is no traffic accident, a duck in the river no person in the water.
+        `aside` collects the clauses (by index) where a hit was set aside."""
         for j, (s, e, flags) in enumerate(animal):
             if s <= at < e:
                 itself = "injured" in flags
                 kept = [h for h in found if h[6] not in flags
-                        and not (itself and h[0] == "K" and h[1] == "police_matter")]
+                        and not (itself and h[0] == "K" and h[1] in _NOT_FOR_ANIMALS)]
                 if len(kept) < len(found):
                     aside.add(j)
                 return kept

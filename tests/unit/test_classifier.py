@@ -818,7 +818,7 @@ TWENTIETH_SESSION = [
 ]
 
 TWENTY_FIRST_SESSION = [
-    # a person in the water or down a pit now (lexicon `person_patterns`): 120 and 119 both come;
+    # a person in the water or down a pit now (lexicon `rule_patterns`): 120 and 119 both come;
     # out again ('已经捞上来了', 'they pulled him out'), or only feared ('怕有人掉河里'), it is no rescue
     ("一名六岁男童掉入井内 能听到哭声", {A, F}, set()),
     ("我妈掉我们家后院菜窖里了，说腰动不了", {A, F}, set()),
@@ -871,7 +871,7 @@ def test_a_traffic_pattern_is_quoted_in_the_reasons_and_not_read_when_denied(eng
 
 
 def test_a_person_pattern_is_quoted_and_undone_when_the_person_is_out(engine, policy):
-    """A person pattern (lexicon `person_patterns`) raises injured and trapped as decisive cues that
+    """A person pattern (lexicon `rule_patterns`) raises injured and trapped as decisive cues that
     name a person, and a person in the water is a medical call (its `type`), quoting the words it
     matched; '捞上来了' later in the call undoes it."""
     c = classify(engine, policy, "报警人称 一名男童掉入井内")

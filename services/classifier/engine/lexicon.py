@@ -156,12 +156,13 @@ class Lexicon:
                     self._zh_patterns.append(_pattern(kind, label, _named_parts(spec_p, words), en=False))
                 for spec_p in lists.get("en_patterns") or []:
                     self._en_patterns.append(_pattern(kind, label, _named_parts(spec_p, words), en=True))
-        # Person patterns: a person, then where they are now ("孩子掉进河里", "a man in the water"),
-        # are decisive cues naming a person for each flag the pattern lists (lexicon `person_patterns`).
-        for spec_p in (spec.get("person_patterns") or {}).get("zh") or []:
-            self._zh_patterns.append(_person_pattern(_named_parts(spec_p, words), en=False))
-        for spec_p in (spec.get("person_patterns") or {}).get("en") or []:
-            self._en_patterns.append(_person_pattern(_named_parts(spec_p, words), en=True))
+        # Rule patterns: decisive cues of their flags (and call type) that the model never sees as
+        # features: a person, then where they are now ("孩子掉进河里", "a man in the water"), or
+        # harm to a thing hit from above ("车顶砸凹陷了") on one call type only (lexicon `rule_patterns`).
+        for spec_p in (spec.get("rule_patterns") or {}).get("zh") or []:
+            self._zh_patterns.append(_rule_pattern(_named_parts(spec_p, words), en=False))
+        for spec_p in (spec.get("rule_patterns") or {}).get("en") or []:
+            self._en_patterns.append(_rule_pattern(_named_parts(spec_p, words), en=True))
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
         # Sound-alike repair of the Chinese cue words (and the rewrite targets), when switched on.
         self.sounds = None
@@ -388,15 +389,18 @@ def _pattern(kind: str, label: str, spec: dict, en: bool) -> Pattern:
             {st: [make_hit(kind, label, "pattern", st)] for st in ("pos", "neg", "unc")})
 
 
-def _person_pattern(spec: dict, en: bool) -> Pattern:
-    """A pattern whose match is, for each of its `flags`, a decisive cue that names a person. It is
-    a rule, not a model feature (the model never saw it), and it counts only when asserted and
-    not undone later in the call (`unless`: '孩子掉河里了 已经捞上来了')."""
-    words, verb, whole, _ = _pattern("F", "", spec, en)
+def _rule_pattern(spec: dict, en: bool) -> Pattern:
+    """A pattern whose match is, for each of its `flags`, a decisive cue (naming a person when
+    `person` is set: no floor; on calls of type `on` only when set), and a decisive cue of call
+    type `type` when set. It is a rule, not a model feature (the model never saw it), and it counts
+    only when asserted and not undone later in the call (`unless`: '孩子掉河里了 已经捞上来了')."""
+    words, verb, whole, _ = _pattern("F", "", {"agent": "", "gap": 0, **spec}, en)
     if spec.get("unless"):
         whole = re.compile(whole.pattern + rf"(?!.*?(?:{spec['unless']}))")
-    pos = [(kind, flag, "pattern", "pos", (kind, flag, "pos"), None, flag)
-           for flag in spec["flags"] for kind in ("F", "S", "P")]
+    kinds = ("F", "S", "P") if spec.get("person") else ("F", "S")
+    on = f"@{spec['on']}" if spec.get("on") else ""
+    pos = [(kind, flag + (on if kind == "S" else ""), "pattern", "pos", (kind, flag + (on if kind == "S" else ""), "pos"),
+            None, flag) for flag in spec["flags"] for kind in kinds]
     if spec.get("type"):  # and a decisive cue of that call type ('a person in the water' is medical)
         pos.append(("K", spec["type"], "pattern", "pos", ("K", spec["type"], "pos"), None, None))
     return words, verb, whole, {"pos": pos, "neg": [], "unc": []}

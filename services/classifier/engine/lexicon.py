@@ -410,7 +410,7 @@ def _named_parts(spec: dict, words: dict[str, str]) -> dict:
     """A pattern spec with each `<name>` in its agent and verb replaced by lexicon `pattern_words`."""
     def fill(rx: str) -> str:
         return re.sub(r"<(\w+)>", lambda m: words[m.group(1)], rx)
-    return {**spec, "agent": fill(spec["agent"]), "verb": fill(spec["verb"])}
+    return {**spec, "agent": fill(spec.get("agent", "")), "verb": fill(spec["verb"])}
 
 
 def _leading_words(alternation: str) -> tuple[str, ...] | None:

@@ -841,6 +841,13 @@ TWENTY_FIRST_SESSION = [
     ("一个大挂车把一辆摩托车卷底下了，人还没弄出来", {P, A, F}, set()),
     # an object struck by a vehicle stays the object's own call: no police
     ("路边消火栓让车撞了 水呲老高 没着火", set(), {P}),
+    # round 92 read: pushed down the stairs is an assault; an e-bike ridden off by someone is theft;
+    # a wrench that went right through a sunroof did damage (police on a falling-object call)
+    ("有人把我爷爷从楼梯推下去了，爷爷现在腰不能动，赶紧叫个救护车", {P, A}, set()),
+    ("电动车让人骑走了，我钥匙忘拔了，就在菜场门口", {P}, set()),
+    ("A pipe wrench fell from the gondola on the 22nd floor and went right through the sunroof of a car.", {P}, set()),
+    # a rider who fell into a dry ditch is hurt, not held: no 119
+    ("骑车让一条狗追，吓得我摔沟里了，手肘擦破了一大片", {A}, {F}),
     # '不认识的男的' is 'a stranger', not a negation of what he did
     ("我侄女在学校门口被一个不认识的男的抱上车了，车往北开了", {P, F}, set()),
 ]

@@ -846,6 +846,9 @@ TWENTY_FIRST_SESSION = [
     ("有人把我爷爷从楼梯推下去了，爷爷现在腰不能动，赶紧叫个救护车", {P, A}, set()),
     ("电动车让人骑走了，我钥匙忘拔了，就在菜场门口", {P}, set()),
     ("A pipe wrench fell from the gondola on the 22nd floor and went right through the sunroof of a car.", {P}, set()),
+    # round 88 read: fell through the ice and struggling, half in the water: a person in the water
+    ("报警人称：一男子在公园冰面上钓鱼时冰面破裂落水，正在挣扎", {A, F}, set()),
+    ("这边有人 卡在冰窟窿边上 半截身子在水里 抓着冰", {A, F}, set()),
     # a rider who fell into a dry ditch is hurt, not held: no 119
     ("骑车让一条狗追，吓得我摔沟里了，手肘擦破了一大片", {A}, {F}),
     # '不认识的男的' is 'a stranger', not a negation of what he did

@@ -891,6 +891,15 @@ def test_a_person_pattern_is_quoted_and_undone_when_the_person_is_out(engine, po
     assert not any("掉水里" in h[2] for h in engine.features("我手机掉水里了").hits)  # a phone is no person
 
 
+def test_a_plain_rule_pattern_needs_the_model_to_agree(engine, policy):
+    """A rule pattern with `decisive: false` is a plain cue: '有人…点着了' makes an arson call
+    deliberate (police as well as 119), but an accident worded alike ('蚊香把窗帘点着了') is not."""
+    c = classify(engine, policy, "有人拿汽油把村委会大门点着了，还在烧呢，人跑了")
+    assert c.flags.deliberate and {P, F} <= set(c.agencies), c.reasons
+    c = classify(engine, policy, "哎呀窗帘着了！蚊香把窗帘点着了，我拿水泼了一盆，还有火")
+    assert not c.flags.deliberate and P not in c.agencies, c.reasons
+
+
 def test_a_kept_phrase_is_not_set_aside_as_misleading(engine):
     """冒火 'fuming' is set aside as misleading, but 冒火花 'sparking' (lexicon mask_keep) is read."""
     sparks = engine.features("配电箱一直冒火花")

@@ -849,6 +849,8 @@ TWENTY_FIRST_SESSION = [
     # round 88 read: fell through the ice and struggling, half in the water: a person in the water
     ("报警人称：一男子在公园冰面上钓鱼时冰面破裂落水，正在挣扎", {A, F}, set()),
     ("这边有人 卡在冰窟窿边上 半截身子在水里 抓着冰", {A, F}, set()),
+    # a theft told as done, however casually: police
+    ("Hi, not urgent. My phone got stolen last week at a hotpot place. Can the police go get it?", {P}, set()),
     # a rider who fell into a dry ditch is hurt, not held: no 119
     ("骑车让一条狗追，吓得我摔沟里了，手肘擦破了一大片", {A}, {F}),
     # '不认识的男的' is 'a stranger', not a negation of what he did

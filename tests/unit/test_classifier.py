@@ -850,7 +850,8 @@ TWENTY_FIRST_SESSION = [
     ("报警人称：一男子在公园冰面上钓鱼时冰面破裂落水，正在挣扎", {A, F}, set()),
     ("这边有人 卡在冰窟窿边上 半截身子在水里 抓着冰", {A, F}, set()),
     # a theft told as done, however casually: police
-    ("Hi, not urgent. My phone got stolen last week at a hotpot place. Can the police go get it?", {P}, set()),
+    ("Not urgent really. My bike got stolen last week outside the gym and I reported it then. Now I "
+     "can see it for sale in a shop near the station. Can the police go get it?", {P}, set()),
     # a rider who fell into a dry ditch is hurt, not held: no 119
     ("骑车让一条狗追，吓得我摔沟里了，手肘擦破了一大片", {A}, {F}),
     # '不认识的男的' is 'a stranger', not a negation of what he did

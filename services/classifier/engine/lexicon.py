@@ -385,7 +385,9 @@ def _pattern(kind: str, label: str, spec: dict, en: bool) -> Pattern:
     else:
         whole = rf"(?:{agent}){_ZH_CLAUSE}{{0,{gap}}}?(?:{verb})"
         verb_rx = re.compile(verb)
-    return (_leading_words(agent) if en else None, verb_rx, re.compile(whole),
+    # English: the letters every match must contain (the agent's leading words, or the verb's when
+    # there is no agent), for a plain substring test before any regex runs.
+    return (_leading_words(agent or verb) if en else None, verb_rx, re.compile(whole),
             {st: [make_hit(kind, label, "pattern", st)] for st in ("pos", "neg", "unc")})
 
 
@@ -416,6 +418,15 @@ def _named_parts(spec: dict, words: dict[str, str]) -> dict:
 def _leading_words(alternation: str) -> tuple[str, ...] | None:
     """The letters each top-level alternative of a regex must start with ("some (?:idiot|kids?)|kids"
     -> ("some", "kids")), or None when some alternative starts with anything else."""
+    if alternation.startswith("(?:"):  # one group, then at most a lookahead: its alternatives
+        depth = 0
+        for i, ch in enumerate(alternation):
+            depth += (ch == "(") - (ch == ")")
+            if depth == 0:
+                rest = alternation[i + 1:]
+                if not rest or rest.startswith("(?!"):
+                    return _leading_words(alternation[3:i])
+                break
     parts, depth, last = [], 0, 0
     for i, ch in enumerate(alternation + "|"):
         depth += (ch == "(") - (ch == ")")

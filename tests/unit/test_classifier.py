@@ -903,6 +903,14 @@ def test_a_plain_rule_pattern_needs_the_model_to_agree(engine, policy):
     assert not c.flags.deliberate and P not in c.agencies, c.reasons
 
 
+def test_a_plain_rule_pattern_cannot_be_limited_to_a_call_type():
+    """`on` works through decisive cues only; on a plain cue it would silently do nothing, so the
+    lexicon refuses to load."""
+    from services.classifier.engine.lexicon import _rule_pattern
+    with pytest.raises(ValueError, match="decisive: false"):
+        _rule_pattern({"flags": ["damage"], "on": "falling_object", "decisive": False, "verb": "碎"}, en=False)
+
+
 def test_a_kept_phrase_is_not_set_aside_as_misleading(engine):
     """冒火 'fuming' is set aside as misleading, but 冒火花 'sparking' (lexicon mask_keep) is read."""
     sparks = engine.features("配电箱一直冒火花")

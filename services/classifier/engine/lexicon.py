@@ -399,6 +399,9 @@ def _rule_pattern(spec: dict, en: bool) -> Pattern:
     words, verb, whole, _ = _pattern("F", "", {"agent": "", "gap": 0, **spec}, en)
     if spec.get("unless"):
         whole = re.compile(whole.pattern + rf"(?!.*?(?:{spec['unless']}))")
+    if spec.get("decisive") is False and (spec.get("on") or spec.get("person") or spec.get("type")):
+        # a plain cue is a flag cue like any other: it cannot be limited to a call type or name one
+        raise ValueError(f"rule pattern {spec['verb'][:40]!r}: decisive: false takes no on, person or type")
     kinds = ("F",) if spec.get("decisive") is False else ("F", "S", "P") if spec.get("person") else ("F", "S")
     on = f"@{spec['on']}" if spec.get("on") else ""
     pos = [(kind, flag + (on if kind == "S" else ""), "pattern", "pos", (kind, flag + (on if kind == "S" else ""), "pos"),

@@ -392,20 +392,25 @@ def _pattern(kind: str, label: str, spec: dict, en: bool) -> Pattern:
 
 
 def _rule_pattern(spec: dict, en: bool) -> Pattern:
-    """A pattern whose match is, for each of its `flags`, a decisive cue (naming a person when
-    `person` is set: no floor; on calls of type `on` only when set; a plain cue, which the model
-    must confirm, when `decisive` is false), and a decisive cue of call type `type` when set. It is a rule, not a model feature (the model never saw it), and it counts
-    only when asserted and not undone later in the call (`unless`: '孩子掉河里了 已经捞上来了')."""
+    """A pattern whose match is, for each of its `flags`, a decisive cue: naming a person when
+    `person` is set (no floor), on calls of type `on` only when set, or a plain cue the model must
+    confirm when `decisive` is false; and a decisive cue of call type `type` when set. It is a
+    rule, not a model feature (the model never saw it), and it counts only when asserted and not
+    undone later in the call (`unless`: '孩子掉河里了 已经捞上来了')."""
     words, verb, whole, _ = _pattern("F", "", {"agent": "", "gap": 0, **spec}, en)
     if spec.get("unless"):
         whole = re.compile(whole.pattern + rf"(?!.*?(?:{spec['unless']}))")
-    if spec.get("decisive") is False and (spec.get("on") or spec.get("person") or spec.get("type")):
+    plain = spec.get("decisive") is False
+    if plain and (spec.get("on") or spec.get("person") or spec.get("type")):
         # a plain cue is a flag cue like any other: it cannot be limited to a call type or name one
         raise ValueError(f"rule pattern {spec['verb'][:40]!r}: decisive: false takes no on, person or type")
-    kinds = ("F",) if spec.get("decisive") is False else ("F", "S", "P") if spec.get("person") else ("F", "S")
+    kinds = ("F",) if plain else ("F", "S", "P") if spec.get("person") else ("F", "S")
     on = f"@{spec['on']}" if spec.get("on") else ""
-    pos = [(kind, flag + (on if kind == "S" else ""), "pattern", "pos", (kind, flag + (on if kind == "S" else ""), "pos"),
-            None, flag) for flag in spec["flags"] for kind in kinds]
+    pos: list[Hit] = []
+    for flag in spec["flags"]:
+        for kind in kinds:
+            label = flag + on if kind == "S" else flag
+            pos.append((kind, label, "pattern", "pos", (kind, label, "pos"), None, flag))
     if spec.get("type"):  # and a decisive cue of that call type ('a person in the water' is medical)
         pos.append(("K", spec["type"], "pattern", "pos", ("K", spec["type"], "pos"), None, None))
     return words, verb, whole, {"pos": pos, "neg": [], "unc": []}

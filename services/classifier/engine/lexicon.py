@@ -159,9 +159,10 @@ class Lexicon:
         # Rule patterns: decisive cues of their flags (and call type) that the model never sees as
         # features: a person, then where they are now ("孩子掉进河里", "a man in the water"), or
         # harm to a thing hit from above ("车顶砸凹陷了") on one call type only (lexicon `rule_patterns`).
-        for spec_p in (spec.get("rule_patterns") or {}).get("zh") or []:
+        rules = spec.get("rule_patterns") or {}
+        for spec_p in rules.get("zh") or []:
             self._zh_patterns.append(_rule_pattern(_named_parts(spec_p, words), en=False))
-        for spec_p in (spec.get("rule_patterns") or {}).get("en") or []:
+        for spec_p in rules.get("en") or []:
             self._en_patterns.append(_rule_pattern(_named_parts(spec_p, words), en=True))
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
         # Sound-alike repair of the Chinese cue words (and the rewrite targets), when switched on.
@@ -406,21 +407,23 @@ def _rule_pattern(spec: dict, en: bool) -> Pattern:
         raise ValueError(f"rule pattern {spec['verb'][:40]!r}: decisive: false takes no on, person or type")
     kinds = ("F",) if plain else ("F", "S", "P") if spec.get("person") else ("F", "S")
     on = f"@{spec['on']}" if spec.get("on") else ""
-    pos: list[Hit] = []
-    for flag in spec["flags"]:
-        for kind in kinds:
-            label = flag + on if kind == "S" else flag
-            pos.append((kind, label, "pattern", "pos", (kind, label, "pos"), None, flag))
+    tags = [(kind, flag + on if kind == "S" else flag) for flag in spec["flags"] for kind in kinds]
     if spec.get("type"):  # and a decisive cue of that call type ('a person in the water' is medical)
-        pos.append(("K", spec["type"], "pattern", "pos", ("K", spec["type"], "pos"), None, None))
+        tags.append(("K", spec["type"]))
+    # the hits of make_hit without their model feature: the model was never trained on them
+    pos = [h[:5] + (None,) + h[6:] for h in (make_hit(kind, label, "pattern", "pos") for kind, label in tags)]
     return words, verb, whole, {"pos": pos, "neg": [], "unc": []}
 
 
 def _named_parts(spec: dict, words: dict[str, str]) -> dict:
-    """A pattern spec with each `<name>` in its agent and verb replaced by lexicon `pattern_words`."""
+    """A pattern spec with each `<name>` in its agent, verb and `unless` replaced by lexicon
+    `pattern_words`."""
     def fill(rx: str) -> str:
         return re.sub(r"<(\w+)>", lambda m: words[m.group(1)], rx)
-    return {**spec, "agent": fill(spec.get("agent", "")), "verb": fill(spec["verb"])}
+    filled = {**spec, "agent": fill(spec.get("agent", "")), "verb": fill(spec["verb"])}
+    if spec.get("unless"):
+        filled["unless"] = fill(spec["unless"])
+    return filled
 
 
 def _leading_words(alternation: str) -> tuple[str, ...] | None:

@@ -858,9 +858,32 @@ TWENTY_FIRST_SESSION = [
     ("我侄女在学校门口被一个不认识的男的抱上车了，车往北开了", {P, F}, set()),
 ]
 
+TWENTY_SECOND_SESSION = [
+    # rounds 90-92 read (lexicon `rule_patterns`), calls the engine had wrong before them:
+    # held by people now ('不准我走') is trapped, so 119 comes with police
+    ("打麻将输了钱，对面那个人掀了桌子还扇了我一耳光，脸上现在还火辣辣的痛，他还堵到门口不准我走", {P, A, F}, set()),
+    # someone overcome by the smoke of a fire sends 120; a neighbour's cooking fumes do not
+    ("快点！楼下餐馆着火了，烟子往楼上灌，我们屋头有人呛到了在咳，楼道全是烟下不去", {A, F}, set()),
+    ("楼上老说我家油烟熏着他们了，天天来吵，没动手", set(), {A, P}),
+    # a theft told as done, a bomb however doubtful, money sent then doubted, a fake and the seller gone
+    ("有人把我家楼下的井盖偷了，我刚才差点掉下去，没掉下去啊，人没事", {P}, set()),
+    ("有人在群里说我们小区有个炸弹，我下去一看是个快递箱子搁单元门口，没人认领，我也不敢动", {P}, set()),
+    ("楼上装修的动静跟炸弹似的，天天早上七点就开始", set(), {P}),
+    ("我妈接个电话说是供暖公司的，说她家欠暖气费要停暖，让她往一个卡上转了三千八，转完了才觉得不对", {P}, set()),
+    ("我在二手市场买了个手机，回去一看是模型机，里面是空的，那个卖家也找不到了", {P}, set()),
+    # an ankle that cannot bear weight is hurt; a car over a foot, a lorry over a motorbike is traffic
+    ("报警人称：前夫上门要钱未果，将其从楼梯上推下，现右脚踝不能着地，前夫已离开。", {P, A}, set()),
+    ("刚才一辆车从我脚面上轧过去了，就在停车场，那司机说他没感觉到，现在我脚肿得跟馒头似的", {P, A}, set()),
+    ("拉煤的大货车把一辆摩托车压底下了，骑车的人已经让大伙儿拖出来了，腿断了，骨头都露出来了", {P, A}, set()),
+    # a neighbour not seen for days is a welfare check; a child dragged into a car is held
+    ("楼下独居的大爷三天没开门了，敲门不应", {P}, set()),
+    ("A man dragged a little boy into a grey car outside the school gate and drove off", {P, F}, set()),
+]
+
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION
                          + FIFTEENTH_SESSION + SIXTEENTH_SESSION + EIGHTEENTH_SESSION
-                         + NINETEENTH_SESSION + TWENTIETH_SESSION + TWENTY_FIRST_SESSION)
+                         + NINETEENTH_SESSION + TWENTIETH_SESSION + TWENTY_FIRST_SESSION
+                         + TWENTY_SECOND_SESSION)
 def test_later_session_readings(engine, policy, text, must, must_not):
     c = classify(engine, policy, text)
     assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons

@@ -17,6 +17,7 @@ import yaml
 
 from services.classifier.engine import kernel
 from services.classifier.engine.animals import AnimalClauses, Span
+from services.classifier.engine.first_chars import first_chars
 from services.classifier.engine.negation import NegationScope, Status
 from services.classifier.engine.pinyin import PINYIN_FILE, PinyinReader
 from services.classifier.engine.pinyin import load_table as load_pinyin
@@ -50,9 +51,9 @@ FEATURE_PREFIX = {("T", "pos"): "T:", ("T", "unc"): "T:", ("T", "neg"): "TN:",
                   ("V", "pos"): "V:"}
 
 
-# A pattern cue compiled: (words one of which every match contains, or None; verb test; whole
-# pattern; its hits by status).
-Pattern = tuple[tuple[str, ...] | None, re.Pattern, re.Pattern, dict[str, list[Hit]]]
+# A pattern cue compiled: (English: words one of which every match contains; Chinese: the
+# characters its verb can start with; or None; verb test; whole pattern; its hits by status).
+Pattern = tuple[tuple[str, ...] | frozenset[str] | None, re.Pattern, re.Pattern, dict[str, list[Hit]]]
 
 
 def make_hit(kind: str, label: str, cue: str, status: Status) -> Hit:
@@ -301,15 +302,18 @@ class Lexicon:
                     if spans and any(s < i + n and i < e for s, e in spans):
                         continue
                     hits += self._outside_animals(tags[status_at(t, i)], i, animal, aside)
-        if not self._zh1_chars.isdisjoint(t):
-            for ch in sorted(self._zh1_chars.intersection(t), key=t.find):  # in text order
+        chars = set(t)  # once: a set test against a str makes a string of each character
+        if not self._zh1_chars.isdisjoint(chars):
+            for ch in sorted(self._zh1_chars.intersection(chars), key=t.find):  # in text order
                 tags = self._zh1[ch]
                 i = t.find(ch)
                 while i >= 0:
                     if not (spans and any(s <= i < e for s, e in spans)):
                         hits += self._outside_animals(tags[status_at(t, i)], i, animal, aside)
                     i = t.find(ch, i + 1)
-        for _, verb, rx, tags in self._zh_patterns:
+        for first, verb, rx, tags in self._zh_patterns:
+            if first is not None and first.isdisjoint(chars):  # none of the verb's first characters
+                continue
             m = verb.search(t) and rx.search(t)
             if m and not (spans and any(s < m.end() <= e for s, e in spans)):  # its verb not in a mask
                 hits += self._outside_animals(_named(tags[status_at(t, m.start())], m.group()), m.start(),
@@ -387,8 +391,9 @@ def _pattern(kind: str, label: str, spec: dict, en: bool) -> Pattern:
         whole = rf"(?:{agent}){_ZH_CLAUSE}{{0,{gap}}}?(?:{verb})"
         verb_rx = re.compile(verb)
     # English: the letters every match must contain (the agent's leading words, or the verb's when
-    # there is no agent), for a plain substring test before any regex runs.
-    return (_leading_words(agent or verb) if en else None, verb_rx, re.compile(whole),
+    # there is no agent); Chinese: the characters the verb can start with. A plain test of the
+    # text before any regex runs.
+    return (_leading_words(agent or verb) if en else first_chars(verb), verb_rx, re.compile(whole),
             {st: [make_hit(kind, label, "pattern", st)] for st in ("pos", "neg", "unc")})
 
 

@@ -1,0 +1,80 @@
+"""The characters a regex match can start with, for a set test before the regex runs.
+
+Most calls hold none of a Chinese pattern's first characters ('掉', '落', '滑' … for a person
+fallen into the water), and `frozenset.isdisjoint(text)` rules such a call out in C at a fraction
+of the cost of a failed `re.search`, which tries the pattern at every position. A pattern whose
+first character can be anything (a negated class, '.', a back-reference) or that can match the
+empty string has no such set: it is always searched.
+"""
+
+import re
+
+try:  # the parser behind `re` (Python 3.11+); without it every pattern is searched, as before
+    from re import _constants as _c
+    from re import _parser as _p
+except ImportError:  # pragma: no cover - other Pythons
+    _c = _p = None
+
+_MAX_RANGE = 512  # a character range wider than this is treated as 'anything'
+
+
+def first_chars(regex: str) -> frozenset[str] | None:
+    """Every character a match of `regex` can start with, or None when that is not a small set."""
+    if _p is None:
+        return None
+    try:
+        chars, nullable = _sequence(list(_p.parse(regex)))
+    except (TypeError, ValueError, re.error, _Unknown):
+        return None
+    return None if nullable or not chars else frozenset(chars)
+
+
+class _Unknown(Exception):
+    """An element whose first character cannot be listed."""
+
+
+def _sequence(items: list) -> tuple[set[str], bool]:
+    """(first characters, whether the whole sequence can match empty)."""
+    out: set[str] = set()
+    for op, av in items:
+        chars, nullable = _element(op, av)
+        out |= chars
+        if not nullable:
+            return out, False
+    return out, True
+
+
+def _element(op, av) -> tuple[set[str], bool]:
+    if op is _c.LITERAL:
+        return {chr(av)}, False
+    if op is _c.IN:
+        return _in(av), False
+    if op is _c.SUBPATTERN:
+        return _sequence(list(av[-1]))
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        nullable = False
+        for seq in av[1]:
+            chars, n = _sequence(list(seq))
+            out |= chars
+            nullable = nullable or n
+        return out, nullable
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        low, _, seq = av
+        chars, n = _sequence(list(seq))
+        return chars, n or low == 0
+    if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):  # zero width: the next element decides
+        return set(), True
+    raise _Unknown(op)
+
+
+def _in(items: list) -> set[str]:
+    out: set[str] = set()
+    for op, av in items:
+        if op is _c.LITERAL:
+            out.add(chr(av))
+        elif op is _c.RANGE and av[1] - av[0] <= _MAX_RANGE:
+            out.update(map(chr, range(av[0], av[1] + 1)))
+        else:  # NEGATE, a category such as \s, a wide range
+            raise _Unknown(op)
+    return out

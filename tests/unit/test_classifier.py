@@ -954,3 +954,26 @@ def test_an_owner_of_an_animal_names_no_person_in_its_clause(engine):
     assert any("(about an animal)" in m for m in engine.features("我们家的狗卡在栏杆缝里了").masked)
     assert not any("(about an animal)" in m for m in engine.features("我家狗把我儿子咬了").masked)
     assert not any("(about an animal)" in m for m in engine.features("我家老人卡在电梯里了").masked)
+
+
+def test_a_rule_pattern_limited_to_a_call_type_is_not_decisive_on_another(engine, policy):
+    """`on: falling_object` (which YAML 1.1 reads as the key True) limits a damage rule to
+    falling-object calls: 'through my' ceiling on a leak is no damage, through a windscreen from
+    above is (police on a falling-object call)."""
+    leak = classify(engine, policy, "The washing machine upstairs leaked and now water is coming through my bathroom "
+                                    "ceiling light. I've switched the power off.")
+    assert leak.call_type.value == "water_leak" and not leak.flags.damage, leak.reasons
+    brick = classify(engine, policy, "A brick fell off the roof and went straight through my windscreen")
+    assert brick.flags.damage and Agency.POLICE in brick.agencies, brick.reasons
+
+
+def test_a_rule_pattern_with_an_unknown_key_is_refused():
+    """A misspelt limit ('on_type') would be dropped without a word and the rule fire everywhere."""
+    from services.classifier.engine.lexicon import _rule_pattern
+    import yaml
+    spec = yaml.safe_load("flags: [damage]\non: falling_object\nverb: 凹陷")
+    assert True in spec  # the YAML 1.1 reading that the loader undoes
+    words, verb, whole, tags = _rule_pattern(spec, en=False)
+    assert "damage@falling_object" in {h[1] for h in tags["pos"]}
+    with pytest.raises(ValueError, match="unknown keys"):
+        _rule_pattern({"flags": ["damage"], "on_type": "falling_object", "verb": "凹陷"}, en=False)

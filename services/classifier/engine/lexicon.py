@@ -403,6 +403,7 @@ def _rule_pattern(spec: dict, en: bool) -> Pattern:
     confirm when `decisive` is false; and a decisive cue of call type `type` when set. It is a
     rule, not a model feature (the model never saw it), and it counts only when asserted and not
     undone later in the call (`unless`: '孩子掉河里了 已经捞上来了')."""
+    spec = _rule_keys(spec)
     words, verb, whole, _ = _pattern("F", "", {"agent": "", "gap": 0, **spec}, en)
     if spec.get("unless"):
         whole = re.compile(whole.pattern + rf"(?!.*?(?:{spec['unless']}))")
@@ -418,6 +419,21 @@ def _rule_pattern(spec: dict, en: bool) -> Pattern:
     # the hits of make_hit without their model feature: the model was never trained on them
     pos = [h[:5] + (None,) + h[6:] for h in (make_hit(kind, label, "pattern", "pos") for kind, label in tags)]
     return words, verb, whole, {"pos": pos, "neg": [], "unc": []}
+
+
+_RULE_KEYS = frozenset({"flags", "person", "type", "on", "decisive", "unless", "agent", "verb", "gap"})
+
+
+def _rule_keys(spec: dict) -> dict:
+    """A rule pattern's spec with its keys checked. YAML 1.1 reads a bare `on:` key as the boolean
+    True, so that key is taken as `on`; any other key the engine does not know is refused, since
+    a misspelt limit would otherwise be dropped without a word and the rule fire everywhere."""
+    if True in spec:
+        spec = {("on" if k is True else k): v for k, v in spec.items()}
+    unknown = set(spec) - _RULE_KEYS
+    if unknown:
+        raise ValueError(f"rule pattern {str(spec.get('verb'))[:40]!r}: unknown keys {sorted(map(str, unknown))}")
+    return spec
 
 
 def _named_parts(spec: dict, words: dict[str, str]) -> dict:

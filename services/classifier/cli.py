@@ -29,6 +29,8 @@ def classify_line(lineno: int, line: str, engine, policy: RoutingPolicy) -> tupl
     text = obj.get("text")
     if call_id is None or not isinstance(call_id, (str, int)):
         return _error(lineno, call_id, f"line {lineno}: missing or invalid 'id'"), True
+    if text is not None and not isinstance(text, str):
+        return _error(lineno, call_id, f"line {lineno}: 'text' must be a string, got {type(text).__name__}"), True
     if not isinstance(text, str) or not text.strip():
         return _error(lineno, call_id, f"line {lineno}: missing or empty 'text'"), True
     c = engine.classify(text, policy)

@@ -325,6 +325,13 @@ def test_more_words_for_a_collapse_reach_120(engine, policy, text):
     assert c.call_type is CallType.MEDICAL and Agency.EMS_120 in c.agencies, c.reasons
 
 
+def test_cli_says_when_text_is_not_a_string(engine, policy):
+    out = io.StringIO()
+    errors = run_classify([json.dumps({"id": "n1", "text": 110})], out, engine, policy)
+    row = json.loads(out.getvalue())
+    assert errors == 1 and row["id"] == "n1" and "'text' must be a string, got int" in row["error"]
+
+
 def test_cli_reads_a_file_saved_with_a_byte_order_mark(tmp_path):
     # Windows tools save UTF-8 with a BOM and CRLF line ends: line 1 is still a call.
     f = tmp_path / "calls.jsonl"

@@ -41,3 +41,37 @@ def test_every_lexicon_pattern_match_starts_with_one_of_its_first_chars():
                 assert t[m.start()] in first, (verb.pattern, t)
                 checked += 1
     assert checked >= len(texts)
+
+
+def test_every_english_pattern_match_starts_a_word_with_the_first_letters_of_a_leading_word():
+    """The English pre-test (lexicon `_en_pre3`) skips a pattern when no word of the call starts
+    with the first three letters of one of its leading words: sound only if every match does."""
+    from services.classifier.engine.text import en_tokens
+    engine = load_engine()
+    lexicon = engine.lexicon
+    texts = ["A man dragged a little boy into a grey car outside the school gate",
+             "someone's smashed my car window", "a taxi knocked her down at the crossing",
+             "there's a man in the water under the bridge", "my bike got stolen last week",
+             "the worker is hanging on his safety rope", "kids have sprayed paint on the wall"]
+    checked = 0
+    for (_, _, rx, _), pre3 in zip(lexicon._en_patterns, lexicon._en_pre3):
+        for text in texts:
+            t = lexicon.normalize(text)[0]
+            for m in rx.finditer(t):
+                if pre3 is not None:
+                    word = en_tokens(t[m.start():])[0]
+                    assert word[:3] in pre3, (rx.pattern[:60], text)
+                checked += 1
+    assert checked >= 5
+
+
+@pytest.mark.parametrize("regex,words", [
+    ("(?:pulled|dragged) (?:a|the) girl", ("pulled", "dragged")),  # a leading group, then more
+    ("(?:man|woman)(?!'s)", ("man", "woman")),
+    ("(?:pulled|dragged) x|y", None),  # an alternative outside the group
+    ("(?:pulled|dragged)? x", None),  # an optional group
+    ("(?:cars?|vans?) hit", ("car", "van")),
+])
+def test_leading_words_of_an_english_pattern(regex, words):
+    from services.classifier.engine.lexicon import _leading_words
+    assert _leading_words(regex) == words

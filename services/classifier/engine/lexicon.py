@@ -165,6 +165,9 @@ class Lexicon:
             self._zh_patterns.append(_rule_pattern(_named_parts(spec_p, words), en=False))
         for spec_p in rules.get("en") or []:
             self._en_patterns.append(_rule_pattern(_named_parts(spec_p, words), en=True))
+        # An English pattern's match starts a word with one of its leading words, so the call has a
+        # word starting with that word's first three letters: a set test before the substring tests.
+        self._en_pre3 = [_first_three(p[0]) for p in self._en_patterns]
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
         # Sound-alike repair of the Chinese cue words (and the rewrite targets), when switched on.
         self.sounds = None
@@ -362,9 +365,12 @@ class Lexicon:
             if status is None:
                 status = scope.en_status(tokens, k)
             hits += self._outside_animals(self._en1[tokens[k]][status], k, animal, aside)
-        for words, verb, rx, tags in self._en_patterns:
-            # A plain substring test of the agent's words first: most calls have none of them, and
-            # a regex of many alternatives costs a test per alternative at every position.
+        starts = {tok[:3] for tok in tokens}
+        for (words, verb, rx, tags), pre3 in zip(self._en_patterns, self._en_pre3):
+            # Plain tests of the agent's words first: most calls have none of them, and a regex of
+            # many alternatives costs a test per alternative at every position.
+            if pre3 is not None and pre3.isdisjoint(starts):
+                continue
             if words is not None and not any(map(t.__contains__, words)):
                 continue
             m = verb.search(t) and rx.search(t)
@@ -447,6 +453,13 @@ def _named_parts(spec: dict, words: dict[str, str]) -> dict:
     return filled
 
 
+def _first_three(words: tuple[str, ...] | None) -> frozenset[str] | None:
+    """The first three letters of each leading word (None when one is shorter)."""
+    if words is None or min(map(len, words)) < 3:
+        return None
+    return frozenset(w[:3] for w in words)
+
+
 def _leading_words(alternation: str) -> tuple[str, ...] | None:
     """The letters each top-level alternative of a regex must start with ("some (?:idiot|kids?)|kids"
     -> ("some", "kids")), or None when some alternative starts with anything else."""
@@ -456,7 +469,9 @@ def _leading_words(alternation: str) -> tuple[str, ...] | None:
             depth += (ch == "(") - (ch == ")")
             if depth == 0:
                 rest = alternation[i + 1:]
-                if not rest or rest.startswith("(?!"):
+                # the group is the whole, or is followed by a lookahead or by more pattern with no
+                # alternative of its own: every match starts in the group
+                if not rest or rest.startswith("(?!") or (rest[0] not in "?*+{|" and not _top_level_bar(rest)):
                     return _leading_words(alternation[3:i])
                 break
     parts, depth, last = [], 0, 0
@@ -475,6 +490,28 @@ def _leading_words(alternation: str) -> tuple[str, ...] | None:
             return None
         words.append(word)
     return tuple(words)
+
+
+def _top_level_bar(rx: str) -> bool:
+    """Whether a regex has an alternative bar outside any group (escapes and classes skipped)."""
+    depth, i = 0, 0
+    while i < len(rx):
+        ch = rx[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # a class, to its closing bracket (a leading ']' or '^]' is literal)
+            j = i + 1 + (rx[i + 1:i + 2] == "^")
+            j += rx[j:j + 1] == "]"
+            while j < len(rx) and rx[j] != "]":
+                j += 2 if rx[j] == "\\" else 1
+            i = j + 1
+            continue
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            return True
+        i += 1
+    return False
 
 
 def _named(hits: list[Hit], text: str) -> list[Hit]:

@@ -165,6 +165,14 @@ class Lexicon:
             self._zh_patterns.append(_rule_pattern(_named_parts(spec_p, words), en=False))
         for spec_p in rules.get("en") or []:
             self._en_patterns.append(_rule_pattern(_named_parts(spec_p, words), en=True))
+        # A Chinese pattern by each character its verb can start with (engine/first_chars.py): a
+        # call runs only the patterns whose verb can start in it, in lexicon order.
+        self._zh_by_char: dict[str, list[int]] = {}
+        self._zh_always = [k for k, p in enumerate(self._zh_patterns) if p[0] is None]
+        for k, p in enumerate(self._zh_patterns):
+            for ch in p[0] or ():
+                self._zh_by_char.setdefault(ch, []).append(k)
+        self._zh_first = frozenset(self._zh_by_char)
         # An English pattern's match starts a word with one of its leading words, so the call has a
         # word starting with that word's first three letters: a set test before the substring tests.
         self._en_pre3 = [_first_three(p[0]) for p in self._en_patterns]
@@ -314,9 +322,12 @@ class Lexicon:
                     if not (spans and any(s <= i < e for s, e in spans)):
                         hits += self._outside_animals(tags[status_at(t, i)], i, animal, aside)
                     i = t.find(ch, i + 1)
-        for first, verb, rx, tags in self._zh_patterns:
-            if first is not None and first.isdisjoint(chars):  # none of the verb's first characters
-                continue
+        todo = set(self._zh_always)
+        for ch in self._zh_first.intersection(chars):
+            todo.update(self._zh_by_char[ch])
+        patterns = self._zh_patterns
+        for k in sorted(todo):
+            _, verb, rx, tags = patterns[k]
             m = verb.search(t) and rx.search(t)
             if m and not (spans and any(s < m.end() <= e for s, e in spans)):  # its verb not in a mask
                 hits += self._outside_animals(_named(tags[status_at(t, m.start())], m.group()), m.start(),

@@ -306,14 +306,14 @@ class Lexicon:
                             break
         status_at = self.scope.zh_status_at
         zh2 = self._zh2
-        animal, aside = self.animals.zh_spans(t), set()
+        chars = set(t)  # once: a set test against a str makes a string of each character
+        animal, aside = self.animals.zh_spans(t, chars), set()
         for i, pair in zip(starts, pairs):
             for cue, n, tags in zh2.get(pair, ()):
                 if n == 2 or t.startswith(cue, i):
                     if spans and any(s < i + n and i < e for s, e in spans):
                         continue
                     hits += self._outside_animals(tags[status_at(t, i)], i, animal, aside)
-        chars = set(t)  # once: a set test against a str makes a string of each character
         if not self._zh1_chars.isdisjoint(chars):
             for ch in sorted(self._zh1_chars.intersection(chars), key=t.find):  # in text order
                 tags = self._zh1[ch]

@@ -45,10 +45,9 @@ class AnimalClauses:
         self._en_bound = frozenset(en_bound)
         self._first = frozenset(a[0] for a in self._zh_animals)
 
-    def zh_spans(self, t: str, chars: set[str] | None = None) -> list[Span]:
-        """Character spans of the clauses of `t` about an animal (`chars`: the set of its
-        characters, when the caller has it)."""
-        if self._first.isdisjoint(set(t) if chars is None else chars) or not any(a in t for a in self._zh_animals):
+    def zh_spans(self, t: str, chars: set[str]) -> list[Span]:
+        """Character spans of the clauses of `t` about an animal (`chars`: the set of its characters)."""
+        if self._first.isdisjoint(chars) or not any(a in t for a in self._zh_animals):
             return []
         return self._spans(_clauses(t, self._zh_bound),
                            lambda s, e: any(a in t[s:e] for a in self._zh_animals),

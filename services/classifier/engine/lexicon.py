@@ -474,25 +474,16 @@ def _first_three(words: tuple[str, ...] | None) -> frozenset[str] | None:
 def _leading_words(alternation: str) -> tuple[str, ...] | None:
     """The letters each top-level alternative of a regex must start with ("some (?:idiot|kids?)|kids"
     -> ("some", "kids")), or None when some alternative starts with anything else."""
-    if alternation.startswith("(?:"):  # one group, then at most a lookahead: its alternatives
-        depth = 0
-        for i, ch in enumerate(alternation):
-            depth += (ch == "(") - (ch == ")")
-            if depth == 0:
-                rest = alternation[i + 1:]
-                # the group is the whole, or is followed by a lookahead or by more pattern with no
-                # alternative of its own: every match starts in the group
-                if not rest or rest.startswith("(?!") or (rest[0] not in "?*+{|" and not _top_level_bar(rest)):
-                    return _leading_words(alternation[3:i])
-                break
-    parts, depth, last = [], 0, 0
-    for i, ch in enumerate(alternation + "|"):
-        depth += (ch == "(") - (ch == ")")
-        if ch == "|" and depth == 0:
-            parts.append(alternation[last:i])
-            last = i + 1
+    bars, close = _top_level(alternation)
+    if alternation.startswith("(?:") and close is not None and not bars:
+        rest = alternation[close + 1:]
+        # the group is the whole, or is followed by a lookahead or by more pattern (not a
+        # quantifier): every match starts in the group
+        if not rest or rest.startswith("(?!") or rest[0] not in "?*+{":
+            return _leading_words(alternation[3:close])
     words = []
-    for part in parts:
+    for last, end in zip([0] + [i + 1 for i in bars], bars + [len(alternation)]):
+        part = alternation[last:end]
         m = re.match(r"[a-z]+", part)
         word = m.group() if m else ""
         if word and part[len(word):len(word) + 1] in ("?", "*", "{"):
@@ -503,9 +494,11 @@ def _leading_words(alternation: str) -> tuple[str, ...] | None:
     return tuple(words)
 
 
-def _top_level_bar(rx: str) -> bool:
-    """Whether a regex has an alternative bar outside any group (escapes and classes skipped)."""
-    depth, i = 0, 0
+def _top_level(rx: str) -> tuple[list[int], int | None]:
+    """The positions of a regex's alternative bars outside any group, and where the group it
+    opens with closes (None when it opens with none); escapes and character classes skipped."""
+    bars: list[int] = []
+    close, depth, i = None, 0, 0
     while i < len(rx):
         ch = rx[i]
         if ch == "\\":
@@ -518,11 +511,16 @@ def _top_level_bar(rx: str) -> bool:
                 j += 2 if rx[j] == "\\" else 1
             i = j + 1
             continue
-        depth += (ch == "(") - (ch == ")")
-        if ch == "|" and depth == 0:
-            return True
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and close is None and rx.startswith("("):
+                close = i
+        elif ch == "|" and depth == 0:
+            bars.append(i)
         i += 1
-    return False
+    return bars, close
 
 
 def _named(hits: list[Hit], text: str) -> list[Hit]:

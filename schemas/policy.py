@@ -42,6 +42,11 @@ class RoutingPolicy(BaseModel):
     base: dict[CallType, Agency]
     rules: list[Rule] = Field(default_factory=list)
     review_below_confidence: float = Field(0.6, ge=0.0, le=1.0)
+    review_cost: float = Field(
+        0.3, ge=0.0, le=1.0,
+        description="What a dispatcher's look at a call costs, as a fraction of a needless dispatch: the "
+                    "classifier sends a call to review when an emergency agency it did not send is likely "
+                    "enough to be needed that the look pays (0: never on that ground).")
 
     @model_validator(mode="after")
     def _every_type_has_a_base(self) -> "RoutingPolicy":

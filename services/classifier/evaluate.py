@@ -9,8 +9,9 @@ A labelled line has at least `text`, `call_type` and the five `flags` (DOMAIN.md
 stderr with its line number and skipped; the rest are scored.
 
 Per slice (all, per language, per difficulty): macro-F1 over call types, routing exact-set
-accuracy, recall of needed police / 120 / 119, the rate of police added where not needed, and the
-review rate.
+accuracy, recall of needed police / 120 / 119, the rate of police added where not needed, the
+review rate, and the needed dispatches missed without the call going to review (nobody is
+prompted to look at those).
 """
 
 import json
@@ -63,6 +64,9 @@ def metrics(results: list[dict]) -> dict:
         need = [x for x in results if agency in x["gold_agencies"]]
         m[f"recall_{name}"] = (sum(agency in x["pred_agencies"] for x in need) / len(need)) if need else None
         m[f"need_{name}"] = len(need)
+    # needed dispatches missed *and* not sent to review: the ones nobody is prompted to look at
+    m["missed_unreviewed"] = sum(1 for x in results if not x["pred"].review for agency, _ in EMERGENCY
+                                 if agency in x["gold_agencies"] and agency not in x["pred_agencies"])
     no_police = [x for x in results if Agency.POLICE not in x["gold_agencies"]]
     m["police_added"] = sum(Agency.POLICE in x["pred_agencies"] for x in no_police) / len(no_police) if no_police else 0.0
     return m
@@ -91,12 +95,12 @@ def _fmt(v) -> str:
 def print_table(title: str, results: list[dict], out: TextIO) -> None:
     out.write(f"\n{title}\n")
     out.write("| slice | n | macro-F1 | routing exact | recall police | recall 120 | recall 119 "
-              "| police added | review |\n|---|---|---|---|---|---|---|---|---|\n")
+              "| police added | review | missed, not reviewed |\n|---|---|---|---|---|---|---|---|---|---|\n")
     for name, rows in _slices(results):
         m = metrics(rows)
         out.write(f"| {name} | {m['n']} | {_fmt(m['macro_f1'])} | {_fmt(m['routing'])} | "
                   f"{_fmt(m['recall_police'])} ({m['need_police']}) | {_fmt(m['recall_120'])} ({m['need_120']}) | "
-                  f"{_fmt(m['recall_119'])} ({m['need_119']}) | {_fmt(m['police_added'])} | {_fmt(m['review'])} |\n")
+                  f"{_fmt(m['recall_119'])} ({m['need_119']}) | {_fmt(m['police_added'])} | {_fmt(m['review'])} | {m['missed_unreviewed']} |\n")
 
 
 def misses(results: list[dict]) -> list[str]:

@@ -43,3 +43,17 @@ def test_eval_prints_one_table_per_file_and_one_for_all(tmp_path, capsys):
     out = capsys.readouterr().out
     assert f"{a} (1 call)" in out and f"{b} (1 call)" in out and "All files (2 calls)" in out
     assert "lang=en" in out and "lang=zh" in out
+
+
+def test_eval_counts_needed_dispatches_missed_without_review(tmp_path, capsys):
+    # labelled as needing 120 (deliberately wrong): the engine routes a plain leak to property
+    # management with no doubt, so the 'missed' ambulance is one nobody is prompted to look at
+    f = tmp_path / "mine.jsonl"
+    _write(f, [{"id": "m-1", "text": "楼上漏水 天花板一直滴水 敲门没人", "call_type": "medical",
+                "flags": dict(NO_FLAGS, injured=True)},
+               {"id": "m-2", "text": "楼下装修电钻响到半夜", "call_type": "noise", "flags": NO_FLAGS}])
+    assert main(["eval", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "missed, not reviewed" in out.split("| all |")[0]
+    row = out.split("| all | 2 |")[1].split("\n")[0]
+    assert row.rstrip(" |").endswith("| 1")

@@ -38,3 +38,17 @@ def test_a_bad_policy_file_fails_with_the_reason(tmp_path):
     bad.write_text("version: x\nbase: {}\nrules:\n  - {name: r, when: {flags: [sleepy]}, add: police}\n")
     with pytest.raises(ValueError, match="sleepy"):
         load_policy(bad)
+
+
+def test_review_cost_is_read_and_bounded(tmp_path):
+    assert load_policy().review_cost == pytest.approx(0.3)
+    good = tmp_path / "routing.yaml"
+    text = "version: x\nbase: {medical: ems_120, fire: fire_119, water_leak: property_management, " \
+           "noise: community_committee, falling_object: property_management, neighbor_dispute: " \
+           "community_committee, facility_fault: property_management, police_matter: police, " \
+           "other: hotline_12345}\n"
+    good.write_text(text + "review_cost: 0\n")
+    assert load_policy(good).review_cost == 0.0
+    good.write_text(text + "review_cost: 2\n")
+    with pytest.raises(ValueError, match="review_cost"):
+        load_policy(good)

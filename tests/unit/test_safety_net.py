@@ -110,3 +110,41 @@ def test_training_and_run_time_read_the_same_signals(engine, policy):
     dense, sparse = signals(feats, type_p, flag_p, "facility_fault", flags)
     assert len(dense) == len(engine.model.net.dense_names)
     assert "is:facility_fault" in sparse and set(feats.cues) <= set(sparse)
+
+
+def _net_at(agency: str, p: float):
+    """A net change: `agency` scores exactly p on every call, the other agencies never."""
+    def change(data):
+        for name, h in data["agencies"].items():
+            h["dense"] = [0.0] * len(h["dense"])
+            h["sparse"] = {}
+            h["bias"] = math.log(p / (1 - p)) if name == agency else -30.0
+    return change
+
+
+def test_check_bar_is_where_a_dispatchers_look_pays():
+    net = SafetyNet({"dense": [], "agencies": {"police": {"dense": [], "sparse": {}, "bias": 0.0, "bar": 0.25}}})
+    # the bar 1 / (1 + 3) says a missed police dispatch costs 3 needless ones; a look costing 0.3
+    # of one pays from p = 0.3 / (0.3 + 3)
+    assert net.check_bar("police", 0.3) == pytest.approx(0.3 / 3.3)
+    assert net.check_bar("police", 1.0) == pytest.approx(0.25)  # a look as dear as a dispatch: the bar
+    assert net.check_bar("police", 0.0) > 1.0  # looks not paid for: never
+
+
+def test_an_agency_possibly_needed_sends_the_call_to_review_not_the_agency(engine, policy):
+    text = "楼上漏水 天花板滴水"
+    bar = engine.model.net.bar("fire_119")
+    check = engine.model.net.check_bar("fire_119", policy.review_cost)
+    assert check < bar
+    doubtful = with_net(engine, _net_at("fire_119", (check + bar) / 2))
+    c = doubtful.classify(text, policy)
+    assert c.agencies == [Agency.PROPERTY_MANAGEMENT]  # not sent
+    assert c.review
+    assert any(r.startswith("check: fire_119 not sent, possibly needed (0.04 by the learned net") for r in c.reasons)
+    assert any("an emergency agency not sent may be needed" in r for r in c.reasons if r.startswith("review:"))
+    # a district that does not pay for such looks: the same call passes without review
+    c = doubtful.classify(text, policy.model_copy(update={"review_cost": 0.0}))
+    assert not c.review and not any(r.startswith("check:") for r in c.reasons)
+    # below the check bar: nothing to look at
+    c = with_net(engine, _net_at("fire_119", check / 2)).classify(text, policy)
+    assert not c.review and c.agencies == [Agency.PROPERTY_MANAGEMENT]

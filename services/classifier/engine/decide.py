@@ -24,7 +24,10 @@ added by the safety net.
 Safety first: the learned safety net (net.py) gives, for police, 120 and 119 that the decision
 did not route, the probability that the call needs them anyway; the agency is added when that
 reaches its bar (a miss costs 15 needless dispatches for 120/119, 3 for police, so that calls
-needing no police stay off the police). Any addition sends the call to review. A flag the caller
+needing no police stay off the police). Any addition sends the call to review. Below the bar, an
+agency likely enough that a dispatcher's look pays (the policy's `review_cost`) sends the call to
+review with the agency named, not sent: most needed dispatches the engine misses are not low-
+confidence calls, so without this they would pass unseen. A flag the caller
 names as uncertain ('不知道有没有人受伤') sends the call to review, but brings its 120 or 119 only
 through the net, which reads that doubt among its signals.
 """
@@ -195,21 +198,25 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
         if on:
             mask |= FLAG_BIT[f]
     routed = fast.route_mask(top, mask)
-    extra = learned_net(net, feats, ev, top, flags, mask, type_p, flag_p, fast, routed)
+    extra, check = learned_net(net, feats, ev, top, flags, mask, type_p, flag_p, fast, routed)
     unsure = uncertain_flags(ev, top, flag_p, flags, mask, fast, routed, extra)
     reasons.append(fast.reason[top, mask])
     for agency, why in extra.items():
         reasons.append(f"safety: {agency.value} added, {why}")
+    for agency, why in check.items():
+        reasons.append(f"check: {agency.value} not sent, {why}")
     for agency, why in unsure.items():
         reasons.append(f"unsure: {why}; {agency.value} not sent on the caller's doubt alone")
     pinyin = any(h.isascii() and not m.isascii() for h, m in feats.heard)  # the characters are a guess
-    review = confidence < fast.review_below or bool(extra) or bool(unsure) or pinyin
+    review = confidence < fast.review_below or bool(extra) or bool(check) or bool(unsure) or pinyin
     if review:
         why = []
         if confidence < fast.review_below:
             why.append(f"confidence {confidence:.2f} below {fast.review_below}")
         if extra:
             why.append("another reading needs an emergency agency")
+        if check:
+            why.append("an emergency agency not sent may be needed")
         if unsure:
             why.append("the caller is unsure of a fact that would need an emergency agency")
         if pinyin:
@@ -221,11 +228,13 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
 
 def learned_net(net: SafetyNet | None, feats: CallFeatures, ev: Evidence, top: str, flags: dict[str, bool], mask: int,
                 type_p: dict[str, float], flag_p: dict[str, float], policy: FastPolicy,
-                routed: dict[Agency, str]) -> dict[Agency, str]:
-    """Emergency agencies the learned net (engine/net.py) finds likely enough to be needed."""
+                routed: dict[Agency, str]) -> tuple[dict[Agency, str], dict[Agency, str]]:
+    """Emergency agencies the learned net (engine/net.py) finds likely enough to be needed: (sent,
+    for a dispatcher to check). Each maps the agency to why."""
     out: dict[Agency, str] = {}
+    check: dict[Agency, str] = {}
     if net is None:  # a model file from before the learned net
-        return out
+        return out, check
     inputs = None
     for agency in NET_AGENCIES:
         if agency in routed:
@@ -234,11 +243,19 @@ def learned_net(net: SafetyNet | None, feats: CallFeatures, ev: Evidence, top: s
             inputs = signals(feats, type_p, flag_p, top, flags)
         p = net.score(agency.value, *inputs)
         if p >= net.bar(agency.value):
-            readings = [(type_p[t], t) for t in policy.emergency_base if policy.base[t] is agency]
-            readings += [(flag_p[f], f) for f in flag_p if agency in policy.route_mask(top, mask | FLAG_BIT[f])]
-            shown = ", ".join(f"{name} {q:.2f}" for q, name in sorted(readings, reverse=True)[:3] if q >= 0.01)
-            out[agency] = f"likely needed ({p:.2f} by the learned net" + (f"; readings {shown})" if shown else ")")
-    return out
+            out[agency] = f"likely needed ({p:.2f} by the learned net" + _readings(agency, top, mask, type_p, flag_p, policy)
+        elif p >= net.check_bar(agency.value, policy.review_cost):
+            check[agency] = f"possibly needed ({p:.2f} by the learned net" + _readings(agency, top, mask, type_p, flag_p, policy)
+    return out, check
+
+
+def _readings(agency: Agency, top: str, mask: int, type_p: dict[str, float], flag_p: dict[str, float],
+              policy: FastPolicy) -> str:
+    """The end of a net's reason: the model's readings that would bring the agency."""
+    readings = [(type_p[t], t) for t in policy.emergency_base if policy.base[t] is agency]
+    readings += [(flag_p[f], f) for f in flag_p if agency in policy.route_mask(top, mask | FLAG_BIT[f])]
+    shown = ", ".join(f"{name} {q:.2f}" for q, name in sorted(readings, reverse=True)[:3] if q >= 0.01)
+    return f"; readings {shown})" if shown else ")"
 
 
 def uncertain_flags(ev: Evidence, top: str, flag_p: dict[str, float], flags: dict[str, bool], mask: int,

@@ -10,6 +10,9 @@ and gives the probability that the call needs that agency although the decision 
 The agency is added when the probability reaches the agency's bar. A bar is a cost ratio: with
 a missed dispatch costing k times a needless one, dispatching pays from p = 1 / (1 + k); the bars
 are in the model file (`net.<agency>.bar`), set by train_net.py from its miss costs (MISS_COST).
+Below that bar a dispatcher's look can still pay: with a look costing r needless dispatches (the
+routing policy's `review_cost`), from p = r / (r + k) the call goes to review, the agency named
+but not sent (`check_bar`).
 
 The regressions are trained by train_net.py (called from train.py) on out-of-fold signals of the training calls (k models,
 each scoring the calls it did not see), so they learn how far the engine's readings can be
@@ -81,3 +84,11 @@ class SafetyNet:
 
     def bar(self, agency: str) -> float:
         return self.heads[agency][3]
+
+    def check_bar(self, agency: str, review_cost: float) -> float:
+        """The probability from which a dispatcher's look pays, a look costing `review_cost`
+        needless dispatches; above 1 (never) when looks are not paid for."""
+        if review_cost <= 0.0:
+            return 2.0
+        miss_cost = 1.0 / self.heads[agency][3] - 1.0  # the bar is 1 / (1 + miss cost)
+        return review_cost / (review_cost + miss_cost)

@@ -29,6 +29,7 @@ class FastPolicy:
         self.rules = [(frozenset(t.value for t in r.when.call_type), tuple(f.value for f in r.when.flags),
                        r.add, f"rule:{r.name}") for r in policy.rules]
         self.review_below = policy.review_below_confidence
+        self.review_cost = policy.review_cost
         # (call type, flag bit mask) -> agency -> why. Shared, read-only dictionaries.
         self.table: dict[tuple[str, int], dict[Agency, str]] = {}
         self.reason: dict[tuple[str, int], str] = {}  # the "routing: ..." line of each entry

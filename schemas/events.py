@@ -153,8 +153,9 @@ class HandoffNotice(Event):
     handoff_id: str
     partner_id: str
     notice: Literal[
-        "delivery_failed", "reminder_sent", "caller_added", "dispatcher_alert", "police_added_repeat"
-    ] = Field(description="What happened.")
+        "delivery_failed", "reminder_sent", "caller_added", "dispatcher_alert", "police_added_repeat",
+        "dispatcher_added",
+    ] = Field(description="What happened (dispatcher_added: a dispatcher sent the call to one more agency).")
     detail: str = Field(description="For a person: what and why.")
 
 

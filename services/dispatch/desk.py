@@ -13,7 +13,7 @@ from datetime import timedelta
 import structlog
 from pydantic import BaseModel
 
-from schemas.codes import HANDOFF_TRANSITIONS, TERMINAL_STATUSES, HandoffStatus as S
+from schemas.codes import HANDOFF_TRANSITIONS, TERMINAL_STATUSES, Agency, HandoffStatus as S
 from schemas.events import CallClosed, HandoffNotice, HandoffRequested, derive_id, utcnow
 from schemas.topics import (AGENCY_TOPICS, ALL_TOPICS, CALLS_CLOSED, DISPATCH_AUDIT, HANDOFFS_REQUESTED,
                            HANDOFFS_STATUS, Topic)
@@ -21,7 +21,8 @@ from services.dispatch.credentials import Credentials
 from services.dispatch.delivery import WebhookSender, backoff_s
 from services.dispatch.lifecycle import AWAITING_ACK, Refused, check_transition
 from services.dispatch.partner_view import partner_view, request_of
-from services.dispatch.routing import RoutingContext, reopened, status_event, successor
+from services.dispatch.routing import (RoutingContext, handoff_id, reopened, sent_by_dispatcher, status_event,
+                                      successor)
 from services.dispatch.stores import HandoffStore
 from services.dispatch.timers import Timer, TimerStore
 from services.kit.stream import STREAM_ERRORS
@@ -67,6 +68,29 @@ class Desk:
         ])
         await self.store.confirm_published(hid)
         return True
+
+    async def send_also(self, call_id: str, agency: Agency, dispatcher: str, note: str | None) -> tuple[dict, bool]:
+        """A dispatcher hands the call to one more agency. Returns (the handoff, whether it is new):
+        an agency that already has an open handoff of the call, or had the one the classifier would
+        have opened, gets no second one, so a repeated request opens nothing."""
+        handoffs = await self.store.for_call(call_id)
+        if not handoffs:
+            raise NotFound(call_id)
+        for record in handoffs:
+            if record["agency"] == agency.value and record["status"] in OPEN:
+                return record, False
+        existing = await self.store.get(handoff_id(call_id, agency))
+        if existing is not None:
+            return existing, False
+        if not await self.store.open_for_call(call_id):
+            raise Refused("the call is closed; the station desk's callback reopens it")
+        req = sent_by_dispatcher(request_of(handoffs[0]), agency, dispatcher, note, self.ctx, utcnow())
+        opened = await self.open(req)
+        record = await self.store.get(req.handoff_id)
+        if opened:
+            # the note stays in the handoff's rule: free text may name people, and this detail is logged
+            await self.notice(record, "dispatcher_added", f"{dispatcher} sent the call to {agency.value}")
+        return record, opened
 
     async def deliver(self, hid: str, event: str = "handoff.requested") -> None:
         record = await self.store.get(hid)

@@ -4,11 +4,11 @@ import time
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, FastAPI, HTTPException, Query
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.codes import HandoffStatus
+from schemas.codes import Agency, HandoffStatus
 from schemas.events import CallbackRecorded, derive_id
 from schemas.topics import DISPATCH_AUDIT
 from services.dispatch.audit import response_times
@@ -28,6 +28,14 @@ class DispatcherCorrection(BaseModel):
     status: HandoffStatus
     dispatcher: str = Field(min_length=1, max_length=64, description="Who makes the correction.")
     note: str | None = Field(None, max_length=1000)
+
+
+class DispatcherHandoff(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    agency: Agency = Field(description="The agency to send the call to as well.")
+    dispatcher: str = Field(min_length=1, max_length=64, description="Who sends it (audit trail).")
+    note: str | None = Field(None, max_length=1000, description="Why, e.g. what the review found.")
 
 
 class CallbackOutcome(BaseModel):
@@ -58,6 +66,15 @@ def build_http(desk: Desk, timeline: TimelineStore, callbacks: CallbackBook, par
             "callback": await callbacks.get(call_id),
             "timeline": events,
         }
+
+    @app.post("/api/v1/calls/{call_id}/handoffs", status_code=201)
+    async def send_also(call_id: str, body: DispatcherHandoff, response: Response) -> dict:
+        """A dispatcher sends the call to one more agency (201); one it already has answers 200, unchanged."""
+        with as_http(f"call {call_id} has no handoffs: unknown, or it joined an incident (send from that call)"):
+            record, opened = await desk.send_also(call_id, body.agency, body.dispatcher, body.note)
+        if not opened:
+            response.status_code = 200
+        return dispatcher_view(record) | {"call_id": call_id, "opened": opened}
 
     @app.post("/api/v1/handoffs/{handoff_id}/status")
     async def correct(handoff_id: str, body: DispatcherCorrection) -> dict:

@@ -72,6 +72,19 @@ def reopened(previous: HandoffRequested, round_: int, note: str, ctx: RoutingCon
     )
 
 
+def sent_by_dispatcher(previous: HandoffRequested, agency: Agency, dispatcher: str, note: str | None,
+                       ctx: RoutingContext, now: datetime) -> HandoffRequested:
+    """One more agency for a call, chosen by a dispatcher (a review found it needed): the partner of
+    that agency for the call's place, under the id the classifier's handoff to it would have had,
+    so a call never gets two handoffs to one agency."""
+    partner = ctx.directory.partner_for(agency, previous.place.community, previous.place.compound)
+    return _request(
+        handoff_id(previous.call_id, agency), previous.call_id, ctx, partner,
+        f"dispatcher:{dispatcher}" + (f": {note}" if note else ""), previous.call_type, previous.flags,
+        previous.review, previous.place, previous.call, now,
+    )
+
+
 def _request(hid, call_id, ctx, partner, rule, call_type, flags, review, place, call, now,
              escalated_from=None) -> HandoffRequested:
     priority = ctx.rules.priority(call_type, flags)

@@ -319,3 +319,53 @@ async def test_the_timer_loop_stops_when_cancelled_even_mid_command(engines):
     finally:
         await redis.aclose()
     assert stuck == 0
+
+
+async def test_a_dispatcher_sends_a_reviewed_call_to_one_more_agency(engines, receiver, tmp_path):
+    async with Lab(engines, receiver.url, tmp_path) as lab:
+        lab.start_timers()  # they deliver the handoffs
+        call_id, routed = await lab.call("楼上漏水，天花板一直滴水，楼上独居老人好几天没见着了", "西罗园一区3号楼",
+                                         CallType.WATER_LEAK)
+        closed_id, closed = await lab.call("楼道灯不亮了", "西罗园一区5号楼", CallType.FACILITY_FAULT)
+        url = f"/api/v1/calls/{call_id}/handoffs"
+        body = {"agency": "police", "dispatcher": "王调度", "note": "楼上老人多日未见，请民警上门查看"}
+        async with lab.api() as api:
+            r = await api.post(url, json=body)
+            assert r.status_code == 201, r.text
+            sent = r.json()
+            assert sent["opened"] and sent["agency"] == "police" and sent["partner_id"] == "police-xly1"
+            assert sent["rule"] == "dispatcher:王调度: 楼上老人多日未见，请民警上门查看" and sent["emergency"]
+            # the same request again (a double click, a retry): the same handoff, nothing new
+            again = await api.post(url, json=body)
+            assert again.status_code == 200 and not again.json()["opened"]
+            assert again.json()["handoff_id"] == sent["handoff_id"]
+            # an agency the call already has
+            pm = await api.post(url, json={"agency": "property_management", "dispatcher": "王调度"})
+            assert pm.status_code == 200 and not pm.json()["opened"] and pm.json()["handoff_id"] == routed.opened[0]
+            assert (await api.post(url, json={"agency": "army", "dispatcher": "王调度"})).status_code == 422
+            assert (await api.post(url, json={"agency": "police"})).status_code == 422  # who sends it
+            missing = await api.post("/api/v1/calls/no-such-call/handoffs", json=body)
+            assert missing.status_code == 404 and "no handoffs" in missing.json()["detail"]
+            # a call whose handoffs all ended is closed: a callback reopens it, not this
+            owner = (await lab.handoffs(closed_id))[0]["partner_id"]
+            for status in ("acknowledged", "resolved"):
+                r = await api.post(f"/partner/v1/handoffs/{closed.opened[0]}/status", json={"status": status},
+                                   headers=lab.auth(owner))
+                assert r.status_code == 200
+            late = await api.post(f"/api/v1/calls/{closed_id}/handoffs", json=body)
+            assert late.status_code == 409 and "closed" in late.json()["detail"]["reason"]
+            board = (await api.get("/api/v1/handoffs", params={"agency": "police"})).json()["handoffs"]
+        assert [h["handoff_id"] for h in board] == [sent["handoff_id"]]
+        hs = await lab.handoffs(call_id)
+        assert sorted(h["agency"] for h in hs) == ["police", "property_management"]
+        assert len(await lab.handoffs(closed_id)) == 1
+        requested = await collect(lab.kafka, "handoffs.requested",
+                                  lambda e: e["call_id"] == call_id and e["agency"] == "police", settle_s=0.5)
+        assert len(requested) == 1 and requested[0]["rule"].startswith("dispatcher:王调度")
+        # the police partner reads its topic: the handoff reaches it like any other
+        on_topic = await collect(lab.kafka, "handoffs.to.police",
+                                 lambda e: e["service_request_id"] == sent["handoff_id"])
+        assert on_topic and on_topic[0]["call_id"] == call_id
+        notices = await collect(lab.kafka, "dispatch.audit",
+                                lambda e: e.get("notice") == "dispatcher_added" and e["call_id"] == call_id)
+        assert "王调度 sent the call to police" in notices[0]["detail"]

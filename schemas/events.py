@@ -73,6 +73,9 @@ class Classification(BaseModel):
     review: bool = Field(False, description="True when a dispatcher should check this decision.")
     reasons: list[str] = Field(default_factory=list, description="Words and rules that decided it.")
     agencies: list[Agency] = Field(default_factory=list, description="Agencies the routing policy gives.")
+    check: list[Agency] = Field(default_factory=list,
+                                description="Emergency agencies not sent that may be needed: a dispatcher should "
+                                            "check the call (it is in review) and send them if so.")
     model_version: str = Field(description="Version of the rules and model that decided it.")
 
 

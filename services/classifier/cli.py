@@ -2,7 +2,8 @@
 
 Each input line is a JSON object with at least `id` and `text` (optionally `received_at`,
 `address`). Each output line has `id`, `call_type`, `flags`, `agencies`, `confidence`, `review`,
-`reasons` and `model_version`. A malformed line gives an error line naming its line number, and
+`reasons`, `check` (emergency agencies not sent that a dispatcher should consider: the call is
+in review) and `model_version`. A malformed line gives an error line naming its line number, and
 the remaining lines still run.
 """
 
@@ -42,6 +43,7 @@ def classify_line(lineno: int, line: str, engine, policy: RoutingPolicy) -> tupl
         "confidence": c.confidence,
         "review": c.review,
         "reasons": c.reasons,
+        "check": [a.value for a in c.check],
         "model_version": c.model_version,
     }, False
 

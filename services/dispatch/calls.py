@@ -66,4 +66,20 @@ async def take_call(event: CallClassified, ctx: RoutingContext, desk: Desk, inci
     for req in plan_handoffs(event, ctx, place, now, agencies=agencies):
         if await desk.open(req):
             opened.append(req.handoff_id)
+    await _alert_possible(event, agencies_for(event, ctx.policy), opened, merged_into, desk)
     return Routed(place, opened, merged_into)
+
+
+async def _alert_possible(event: CallClassified, routed: dict, opened: list[str], merged_into: str | None,
+                          desk: Desk) -> None:
+    """The classifier's `check` agencies (possibly needed, not sent) become a dispatcher alert on
+    the call's first handoff, so they stand out from the rest of the review queue."""
+    possible = [a.value for a in event.classification.check if a not in routed]
+    if not possible:
+        return
+    records = [await desk.store.get(opened[0])] if opened else \
+        (await desk.store.open_for_call(merged_into) if merged_into else [])
+    if records and records[0] is not None:
+        await desk.notice(records[0], "dispatcher_alert",
+                          f"call {event.call_id}: {', '.join(possible)} possibly needed and not sent "
+                          "(classifier): check the call and send if so", suffix=f"check:{event.call_id}")

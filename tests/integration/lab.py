@@ -11,7 +11,7 @@ import httpx
 import yaml
 from redis.asyncio import Redis
 
-from schemas.codes import CallType
+from schemas.codes import Agency, CallType
 from schemas.events import CallClassified, CallDetails, Classification, Flags, derive_id, utcnow
 from services.dispatch.app import DispatchCore, build_core, run_timers
 from services.dispatch.calls import take_call
@@ -97,14 +97,14 @@ class Lab:
             raise StreamUnavailable(f"the stream failed during this test: {self.stream_errors[:3]}") from exc
 
     async def call(self, text: str, address: str | None, call_type: CallType, core: DispatchCore | None = None,
-                   **flags: bool):
+                   check: tuple[Agency, ...] = (), **flags: bool):
         core = core or self.core
         call_id = str(uuid.uuid4())
         event = CallClassified(
             event_id=derive_id("test.classified", call_id), call_id=call_id,
             call=CallDetails(text=text, address=address, caller_phone="13812345678", received_at=utcnow()),
             classification=Classification(call_type=call_type, flags=Flags(**flags), confidence=0.95,
-                                          model_version="test"),
+                                          review=bool(check), check=list(check), model_version="test"),
         )
         return call_id, await take_call(event, core.ctx, core.desk, core.incidents)
 

@@ -9,7 +9,7 @@ import pytest
 from faststream.kafka import KafkaBroker
 from redis.asyncio import Redis
 
-from schemas.codes import CallType
+from schemas.codes import Agency, CallType
 from schemas.topics import DISPATCH_AUDIT, HANDOFFS_STATUS
 from services.dispatch.app import run_timers
 from services.dispatch.delivery import verify
@@ -324,12 +324,19 @@ async def test_the_timer_loop_stops_when_cancelled_even_mid_command(engines):
 async def test_a_dispatcher_sends_a_reviewed_call_to_one_more_agency(engines, receiver, tmp_path):
     async with Lab(engines, receiver.url, tmp_path) as lab:
         lab.start_timers()  # they deliver the handoffs
+        # the classifier sent property management and named police as possibly needed (review)
         call_id, routed = await lab.call("楼上漏水，天花板一直滴水，楼上独居老人好几天没见着了", "西罗园一区3号楼",
-                                         CallType.WATER_LEAK)
+                                         CallType.WATER_LEAK, check=(Agency.POLICE,))
         closed_id, closed = await lab.call("楼道灯不亮了", "西罗园一区5号楼", CallType.FACILITY_FAULT)
         url = f"/api/v1/calls/{call_id}/handoffs"
         body = {"agency": "police", "dispatcher": "王调度", "note": "楼上老人多日未见，请民警上门查看"}
         async with lab.api() as api:
+            alerts = (await api.get("/api/v1/alerts")).json()["alerts"]
+            mine = [a for a in alerts if a["call_id"] == call_id]
+            assert len(mine) == 1 and "police possibly needed and not sent" in mine[0]["detail"]
+            assert not [a for a in alerts if a["call_id"] == closed_id]  # nothing to check there
+            queue = (await api.get("/api/v1/handoffs", params={"review": "true"})).json()["handoffs"]
+            assert [h["call_id"] for h in queue] == [call_id]
             r = await api.post(url, json=body)
             assert r.status_code == 201, r.text
             sent = r.json()

@@ -166,7 +166,8 @@ def test_cli_writes_one_line_per_input_and_error_lines(engine, policy):
     assert rows[1]["line"] == 2 and "line 2" in rows[1]["error"]
     assert rows[2]["line"] == 3 and "text" in rows[2]["error"]
     ok = rows[0]
-    assert set(ok) >= {"id", "call_type", "flags", "agencies", "confidence", "review", "reasons", "model_version"}
+    assert set(ok) >= {"id", "call_type", "flags", "agencies", "confidence", "review", "reasons", "check",
+                       "model_version"}
     assert ok["call_type"] == "water_leak" and ok["agencies"] == ["property_management"]
     assert rows[4]["call_type"] == "medical" and "ems_120" in rows[4]["agencies"]
 

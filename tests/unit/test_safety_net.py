@@ -139,12 +139,13 @@ def test_an_agency_possibly_needed_sends_the_call_to_review_not_the_agency(engin
     doubtful = with_net(engine, _net_at("fire_119", (check + bar) / 2))
     c = doubtful.classify(text, policy)
     assert c.agencies == [Agency.PROPERTY_MANAGEMENT]  # not sent
+    assert c.check == [Agency.FIRE_119]  # named for the dispatcher (and dispatch alerts on it)
     assert c.review
     assert any(r.startswith("check: fire_119 not sent, possibly needed (0.04 by the learned net") for r in c.reasons)
     assert any("an emergency agency not sent may be needed" in r for r in c.reasons if r.startswith("review:"))
     # a district that does not pay for such looks: the same call passes without review
     c = doubtful.classify(text, policy.model_copy(update={"review_cost": 0.0}))
-    assert not c.review and not any(r.startswith("check:") for r in c.reasons)
+    assert not c.review and not any(r.startswith("check:") for r in c.reasons) and c.check == []
     # below the check bar: nothing to look at
     c = with_net(engine, _net_at("fire_119", check / 2)).classify(text, policy)
     assert not c.review and c.agencies == [Agency.PROPERTY_MANAGEMENT]

@@ -54,6 +54,7 @@ _CALL_TYPES = {t.value: t for t in CallType}
 NET_AGENCIES = (Agency.POLICE, Agency.EMS_120, Agency.FIRE_119)  # fixed order: stable agency lists
 _NO_CUES: list[str] = []
 _NO_FLOORS: dict[str, float] = {}
+_NO_CHECK: list[Agency] = []
 # A flag's probability without the n-grams of the given cue words (LinearModel.flag_p_without).
 Context = Callable[[str, list[str]], float]
 
@@ -223,7 +224,7 @@ def decide(feats: CallFeatures, type_p: dict[str, float], flag_p: dict[str, floa
             why.append("typed in pinyin, check the reading")
         reasons.append("review: " + "; ".join(why))
     return build_classification(top, mask, round(confidence, 4), review, reasons,
-                                list(routed) + list(extra), version)
+                                list(routed) + list(extra), version, list(check))
 
 
 def learned_net(net: SafetyNet | None, feats: CallFeatures, ev: Evidence, top: str, flags: dict[str, bool], mask: int,
@@ -288,10 +289,10 @@ _new = Classification.__new__
 _setattr = object.__setattr__
 
 
-def _build_fast(call_type, flags, confidence, review, reasons, agencies, version) -> Classification:
+def _build_fast(call_type, flags, confidence, review, reasons, agencies, version, check) -> Classification:
     m = _new(Classification)
     _setattr(m, "__dict__", {"call_type": call_type, "flags": flags, "confidence": confidence,
-                             "review": review, "reasons": reasons, "agencies": agencies,
+                             "review": review, "reasons": reasons, "agencies": agencies, "check": check,
                              "model_version": version})
     _setattr(m, "__pydantic_fields_set__", set(_FIELDS))
     _setattr(m, "__pydantic_extra__", None)
@@ -299,17 +300,17 @@ def _build_fast(call_type, flags, confidence, review, reasons, agencies, version
     return m
 
 
-def _build_checked(call_type, flags, confidence, review, reasons, agencies, version) -> Classification:
+def _build_checked(call_type, flags, confidence, review, reasons, agencies, version, check) -> Classification:
     return Classification.model_construct(call_type=call_type, flags=flags, confidence=confidence, review=review,
-                                          reasons=reasons, agencies=agencies, model_version=version)
+                                          reasons=reasons, agencies=agencies, check=check, model_version=version)
 
 
 def _fast_path_ok() -> bool:
     """The shortcut must give exactly what pydantic's model_construct gives (else use the latter)."""
-    if _FIELDS != ("call_type", "flags", "confidence", "review", "reasons", "agencies", "model_version") \
+    if _FIELDS != ("call_type", "flags", "confidence", "review", "reasons", "agencies", "check", "model_version") \
             or Classification.__pydantic_post_init__:
         return False
-    args = (CallType.MEDICAL, _FLAGS_BY_MASK[1], 0.5, True, ["r"], [Agency.EMS_120], "v")
+    args = (CallType.MEDICAL, _FLAGS_BY_MASK[1], 0.5, True, ["r"], [Agency.EMS_120], "v", [Agency.POLICE])
     a, b = _build_fast(*args), _build_checked(*args)
     return a == b and a.model_dump() == b.model_dump() and a.__pydantic_fields_set__ == b.__pydantic_fields_set__
 
@@ -318,5 +319,5 @@ _build = _build_fast if _fast_path_ok() else _build_checked
 
 
 def build_classification(top: str, mask: int, confidence: float, review: bool, reasons: list[str],
-                         agencies: list[Agency], version: str) -> Classification:
-    return _build(_CALL_TYPES[top], _FLAGS_BY_MASK[mask], confidence, review, reasons, agencies, version)
+                         agencies: list[Agency], version: str, check: list[Agency] = _NO_CHECK) -> Classification:
+    return _build(_CALL_TYPES[top], _FLAGS_BY_MASK[mask], confidence, review, reasons, agencies, version, check)

@@ -8,7 +8,8 @@ from fastapi import FastAPI, Request, Response
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-# (method or "*", path prefix, upstream name); first match wins.
+# (method or "*", path, upstream name); a path ending in "/" is a prefix, any other must match
+# whole (as nginx's `location =`: POST /api/v1/calls/{id}/handoffs is dispatch's); first match wins.
 ROUTES: list[tuple[str, str, str]] = [
     ("POST", "/api/v1/calls", "intake"),
     ("*", "/api/", "dispatch"),
@@ -28,8 +29,9 @@ class GatewaySettings(BaseSettings):
 
 
 def upstream_for(method: str, path: str) -> str:
-    for want, prefix, name in ROUTES:
-        if (want == "*" or want == method) and path.startswith(prefix):
+    for want, route, name in ROUTES:
+        if (want == "*" or want == method) and (path.startswith(route) if route.endswith("/") else
+                                                path.rstrip("/") == route):
             return name
     return "dispatch"
 

@@ -888,10 +888,20 @@ TWENTY_SECOND_SESSION = [
     ("A man dragged a little boy into a grey car outside the school gate and drove off", {P, F}, set()),
 ]
 
+TWENTY_THIRD_SESSION = [
+    # round 95 read: a person pulled into a vehicle by others is held (trapped: 119 with police),
+    # in Chinese as in English; a ride to hospital is not
+    ("我看见一个男的把个小姑娘往一辆黑色轿车里拽，小姑娘一直哭着喊不认识他", {P, F}, set()),
+    ("我表弟刚在网吧门口让两个人架着塞进一辆小车拉走了，电话也打不通", {P, F}, set()),
+    ("我爸晕倒了，邻居把他抱上车送医院了，我现在往医院赶", {A}, {F}),
+    # 翘 typed for 撬 (pry): a car being broken into is police work
+    ("半夜三点 停车场有人翘车门", {P}, set()),
+]
+
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION
                          + FIFTEENTH_SESSION + SIXTEENTH_SESSION + EIGHTEENTH_SESSION
                          + NINETEENTH_SESSION + TWENTIETH_SESSION + TWENTY_FIRST_SESSION
-                         + TWENTY_SECOND_SESSION)
+                         + TWENTY_SECOND_SESSION + TWENTY_THIRD_SESSION)
 def test_later_session_readings(engine, policy, text, must, must_not):
     c = classify(engine, policy, text)
     assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons

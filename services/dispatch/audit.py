@@ -21,7 +21,8 @@ def _pct(values: list[float], q: float) -> float | None:
 
 def response_times(records: list[dict[str, Any]]) -> dict[str, Any]:
     """Per agency and per partner: counts, time to acknowledge / resolve (p50, p90, seconds),
-    share acknowledged within the deadline, escalations and rejections."""
+    share acknowledged within the deadline, escalations and rejections, and the handoffs a
+    dispatcher sent that routing had not (what the classifier missed and a person caught)."""
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for record in records:
         req = request_of(record)
@@ -30,6 +31,7 @@ def response_times(records: list[dict[str, Any]]) -> dict[str, Any]:
             "resolve_s": _seconds(record.get("resolved_at"), req.occurred_at),
             "ack_deadline_s": (req.ack_by - req.occurred_at).total_seconds() if req.ack_by else None,
             "status": record["status"],
+            "by_dispatcher": req.rule.startswith("dispatcher:"),
         }
         groups[("agency", req.agency.value)].append(row)
         groups[("partner", req.partner_id)].append(row)
@@ -49,6 +51,7 @@ def response_times(records: list[dict[str, Any]]) -> dict[str, Any]:
             "escalated": sum(r["status"] == "escalated" for r in rows),
             "rejected": sum(r["status"] == "rejected" for r in rows),
             "open": sum(r["status"] not in ("resolved", "rejected", "escalated") for r in rows),
+            "sent_by_dispatcher": sum(r["by_dispatcher"] for r in rows),
             "mean_ack_s": round(statistics.fmean(acks), 1) if acks else None,
         }
     return report

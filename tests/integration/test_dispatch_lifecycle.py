@@ -362,7 +362,11 @@ async def test_a_dispatcher_sends_a_reviewed_call_to_one_more_agency(engines, re
             late = await api.post(f"/api/v1/calls/{closed_id}/handoffs", json=body)
             assert late.status_code == 409 and "closed" in late.json()["detail"]["reason"]
             board = (await api.get("/api/v1/handoffs", params={"agency": "police"})).json()["handoffs"]
+            report = (await api.get("/api/v1/reports/response-times")).json()
         assert [h["handoff_id"] for h in board] == [sent["handoff_id"]]
+        # supervisors see what dispatchers had to send that routing had not
+        assert report["agency"]["police"]["sent_by_dispatcher"] == 1
+        assert report["agency"]["property_management"]["sent_by_dispatcher"] == 0
         hs = await lab.handoffs(call_id)
         assert sorted(h["agency"] for h in hs) == ["police", "property_management"]
         assert len(await lab.handoffs(closed_id)) == 1

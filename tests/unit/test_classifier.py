@@ -896,6 +896,10 @@ TWENTY_THIRD_SESSION = [
     ("我爸晕倒了，邻居把他抱上车送医院了，我现在往医院赶", {A}, {F}),
     # 翘 typed for 撬 (pry): a car being broken into is police work
     ("半夜三点 停车场有人翘车门", {P}, set()),
+    # round 96 read: Cantonese words with no other reading in a Mandarin call
+    ("河边 有条尸 浮喺度", {P}, set()),
+    ("商场门口有个细路 搵唔到屋企人 喊紧", {P}, set()),
+    ("厨房个插苏着火，我老豆去扑火烫亲只手", {F, A}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

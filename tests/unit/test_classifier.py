@@ -900,6 +900,8 @@ TWENTY_THIRD_SESSION = [
     ("河边 有条尸 浮喺度", {P}, set()),
     ("商场门口有个细路 搵唔到屋企人 喊紧", {P}, set()),
     ("厨房个插苏着火，我老豆去扑火烫亲只手", {F, A}, set()),
+    # Wu 拨 before a doer is the passive: '拨骗了' is a fraud, '拨打' still dials
+    ("侬好，我想问问，我好像拨骗了，转了伊三千块，现在寻勿到人了", {P}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

@@ -902,6 +902,8 @@ TWENTY_THIRD_SESSION = [
     ("厨房个插苏着火，我老豆去扑火烫亲只手", {F, A}, set()),
     # Wu 拨 before a doer is the passive: '拨骗了' is a fraud, '拨打' still dials
     ("侬好，我想问问，我好像拨骗了，转了伊三千块，现在寻勿到人了", {P}, set()),
+    # a car that hit the person behind it is traffic, not only an injury
+    ("我倒车的时候撞到后面一个外卖小哥，他摔下来了，手肘流血", {P, A}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

@@ -904,6 +904,8 @@ TWENTY_THIRD_SESSION = [
     ("侬好，我想问问，我好像拨骗了，转了伊三千块，现在寻勿到人了", {P}, set()),
     # a car that hit the person behind it is traffic, not only an injury
     ("我倒车的时候撞到后面一个外卖小哥，他摔下来了，手肘流血", {P, A}, set()),
+    # a crush told in plain English: police for the crowd, 120 for the people down
+    ("Metro exit is packed, everyone pushing, a few people fell on the stairs and others step on them", {P, A}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

@@ -109,7 +109,9 @@ def misses(results: list[dict]) -> list[str]:
         r, c = x["row"], x["pred"]
         gold_flags = [f for f in FLAG_NAMES if r["flags"][f]]
         if c.call_type.value != r["call_type"] or x["gold_agencies"] != x["pred_agencies"]:
-            lines.append(f"{r['id']} gold={r['call_type']}{gold_flags} pred={c.call_type.value}{c.flags.raised()} "
+            missed = sorted(a.value for a, _ in EMERGENCY if a in x["gold_agencies"] and a not in x["pred_agencies"])
+            flag = ("MISSED " + ",".join(missed) + (" (in review) " if c.review else " (not reviewed) ")) if missed else ""
+            lines.append(f"{flag}{r['id']} gold={r['call_type']}{gold_flags} pred={c.call_type.value}{c.flags.raised()} "
                          f"conf={c.confidence:.2f} agencies gold={sorted(a.value for a in x['gold_agencies'])} "
                          f"pred={sorted(a.value for a in x['pred_agencies'])} :: {r['text']}")
     return lines

@@ -26,6 +26,8 @@ def test_eval_scores_a_labelled_file_and_names_its_bad_lines(tmp_path, capsys):
     # the water leak is routed exactly, the (deliberately mislabelled) fire is not: half exact
     assert "| all | 2 |" in out and "| 0.500 |" in out.split("| all | 2 |")[1].split("\n")[0]
     assert "a-2 gold=medical" in out and "pred=fire" in out and "a-1 gold" not in out
+    # a needed emergency dispatch that was missed is marked, with whether a dispatcher will see it
+    assert "MISSED ems_120 (" in out.split("a-2 gold")[0].rsplit("\n", 1)[1]
     assert "line 2: not JSON" in err and "line 4: call_type 'earthquake'" in err
 
 

@@ -40,6 +40,7 @@ async def take_call(event: CallClassified, ctx: RoutingContext, desk: Desk, inci
     agencies = agencies_for(event, ctx.policy)
     for agency, rule in taken.extra_agencies.items():
         agencies.setdefault(agency, rule)
+    wanted = set(agencies)  # before an incident's own handoffs are taken out below
     merged_into = None
     if taken.incident_call_id:
         open_handoffs = await desk.store.open_for_call(taken.incident_call_id)
@@ -66,11 +67,11 @@ async def take_call(event: CallClassified, ctx: RoutingContext, desk: Desk, inci
     for req in plan_handoffs(event, ctx, place, now, agencies=agencies):
         if await desk.open(req):
             opened.append(req.handoff_id)
-    await _alert_possible(event, agencies_for(event, ctx.policy), opened, merged_into, desk)
+    await _alert_possible(event, wanted, opened, merged_into, desk)
     return Routed(place, opened, merged_into)
 
 
-async def _alert_possible(event: CallClassified, routed: dict, opened: list[str], merged_into: str | None,
+async def _alert_possible(event: CallClassified, routed: set, opened: list[str], merged_into: str | None,
                           desk: Desk) -> None:
     """The classifier's `check` agencies (possibly needed, not sent) become a dispatcher alert on
     the call's first handoff, so they stand out from the rest of the review queue."""

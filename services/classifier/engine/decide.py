@@ -54,7 +54,6 @@ _CALL_TYPES = {t.value: t for t in CallType}
 NET_AGENCIES = (Agency.POLICE, Agency.EMS_120, Agency.FIRE_119)  # fixed order: stable agency lists
 _NO_CUES: list[str] = []
 _NO_FLOORS: dict[str, float] = {}
-_NO_CHECK: list[Agency] = []
 # A flag's probability without the n-grams of the given cue words (LinearModel.flag_p_without).
 Context = Callable[[str, list[str]], float]
 
@@ -319,5 +318,5 @@ _build = _build_fast if _fast_path_ok() else _build_checked
 
 
 def build_classification(top: str, mask: int, confidence: float, review: bool, reasons: list[str],
-                         agencies: list[Agency], version: str, check: list[Agency] = _NO_CHECK) -> Classification:
+                         agencies: list[Agency], version: str, check: list[Agency]) -> Classification:
     return _build(_CALL_TYPES[top], _FLAGS_BY_MASK[mask], confidence, review, reasons, agencies, version, check)

@@ -76,12 +76,10 @@ class Desk:
         handoffs = await self.store.for_call(call_id)
         if not handoffs:
             raise NotFound(call_id)
+        hid = handoff_id(call_id, agency)
         for record in handoffs:
-            if record["agency"] == agency.value and record["status"] in OPEN:
+            if record["handoff_id"] == hid or (record["agency"] == agency.value and record["status"] in OPEN):
                 return record, False
-        existing = await self.store.get(handoff_id(call_id, agency))
-        if existing is not None:
-            return existing, False
         if not await self.store.open_for_call(call_id):
             raise Refused("the call is closed; the station desk's callback reopens it")
         req = sent_by_dispatcher(request_of(handoffs[0]), agency, dispatcher, note, self.ctx, utcnow())

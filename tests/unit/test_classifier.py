@@ -900,9 +900,6 @@ TWENTY_THIRD_SESSION = [
     ("河边 有条尸 浮喺度", {P}, set()),
     ("商场门口有个细路 搵唔到屋企人 喊紧", {P}, set()),
     ("厨房个插苏着火，我老豆去扑火烫亲只手", {F, A}, set()),
-    # the Cantonese progressive '紧' on the verbs that matter, and 头先 ('just now')
-    ("有个细路喺河边游水，而家喺水度扑紧，好似唔识游", {A, F}, set()),
-    ("头先我报咗警话闻到煤气味，原来係垃圾桶啲烂水果，唔使嚟喇", set(), {F, P}),
     # Wu 拨 before a doer is the passive: '拨骗了' is a fraud, '拨打' still dials
     ("侬好，我想问问，我好像拨骗了，转了伊三千块，现在寻勿到人了", {P}, set()),
     # a car that hit the person behind it is traffic, not only an injury

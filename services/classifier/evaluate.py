@@ -54,6 +54,11 @@ def score(rows: list[dict], engine: Engine, policy: RoutingPolicy) -> list[dict]
     return out
 
 
+def missed(x: dict) -> list[Agency]:
+    """The needed police, 120 and 119 that one scored call did not get."""
+    return [a for a, _ in EMERGENCY if a in x["gold_agencies"] and a not in x["pred_agencies"]]
+
+
 def metrics(results: list[dict]) -> dict:
     n = len(results)
     m = {"n": n,
@@ -65,8 +70,7 @@ def metrics(results: list[dict]) -> dict:
         m[f"recall_{name}"] = (sum(agency in x["pred_agencies"] for x in need) / len(need)) if need else None
         m[f"need_{name}"] = len(need)
     # needed dispatches missed *and* not sent to review: the ones nobody is prompted to look at
-    m["missed_unreviewed"] = sum(1 for x in results if not x["pred"].review for agency, _ in EMERGENCY
-                                 if agency in x["gold_agencies"] and agency not in x["pred_agencies"])
+    m["missed_unreviewed"] = sum(len(missed(x)) for x in results if not x["pred"].review)
     no_police = [x for x in results if Agency.POLICE not in x["gold_agencies"]]
     m["police_added"] = sum(Agency.POLICE in x["pred_agencies"] for x in no_police) / len(no_police) if no_police else 0.0
     return m
@@ -109,8 +113,8 @@ def misses(results: list[dict]) -> list[str]:
         r, c = x["row"], x["pred"]
         gold_flags = [f for f in FLAG_NAMES if r["flags"][f]]
         if c.call_type.value != r["call_type"] or x["gold_agencies"] != x["pred_agencies"]:
-            missed = sorted(a.value for a, _ in EMERGENCY if a in x["gold_agencies"] and a not in x["pred_agencies"])
-            flag = ("MISSED " + ",".join(missed) + (" (in review) " if c.review else " (not reviewed) ")) if missed else ""
+            sent_not = sorted(a.value for a in missed(x))
+            flag = ("MISSED " + ",".join(sent_not) + (" (in review) " if c.review else " (not reviewed) ")) if sent_not else ""
             lines.append(f"{flag}{r['id']} gold={r['call_type']}{gold_flags} pred={c.call_type.value}{c.flags.raised()} "
                          f"conf={c.confidence:.2f} agencies gold={sorted(a.value for a in x['gold_agencies'])} "
                          f"pred={sorted(a.value for a in x['pred_agencies'])} :: {r['text']}")

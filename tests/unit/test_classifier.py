@@ -908,10 +908,31 @@ TWENTY_THIRD_SESSION = [
     ("Metro exit is packed, everyone pushing, a few people fell on the stairs and others step on them", {P, A}, set()),
 ]
 
+TWENTY_FOURTH_SESSION = [
+    # round 97 read: Cantonese 瘀 (a bruise) is a hurt person; beaten by several is an assault
+    ("佢哋几个围住我个女打，佢手臂瘀晒", {P, A}, set()),
+    ("我弟弟放学让几个人打了一顿，现在鼻子流血", {P, A}, set()),
+    # a dog set on someone is an assault; bitten by a dog (the passive 叫狗咬了) is not
+    ("隔壁阿叔放佢只狗出嚟追我个仔，仲叫只狗咬佢，脚流血", {P, A}, set()),
+    ("我儿子叫狗咬了，腿上流血", {A}, {P}),
+    # a person pushed into a van, told with a pronoun
+    ("Two men pushed her into a white van and drove off", {P, F}, set()),
+    # a vehicle gone is a theft, unless the call finds it; a threat to jump; a rope across a road
+    ("我电动车停楼下一晚上就不见了", {P}, set()),
+    ("电动车不见了，原来是我老公骑去上班了，不好意思", set(), {P}),
+    ("有个人站在天桥上说不给钱否则跳下去", {P}, set()),
+    ("村口路上横着一根铁丝，刚才有人骑摩托差点被绊倒", {P}, set()),
+    # damage done by people (人为) is police work beside the repair
+    ("小区门禁被人为砸坏了", {P}, set()),
+    # Cantonese 仲着紧: still burning
+    ("后巷啲纸皮仲着紧", {F}, set()),
+]
+
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION
                          + FIFTEENTH_SESSION + SIXTEENTH_SESSION + EIGHTEENTH_SESSION
                          + NINETEENTH_SESSION + TWENTIETH_SESSION + TWENTY_FIRST_SESSION
-                         + TWENTY_SECOND_SESSION + TWENTY_THIRD_SESSION)
+                         + TWENTY_SECOND_SESSION + TWENTY_THIRD_SESSION
+                         + TWENTY_FOURTH_SESSION)
 def test_later_session_readings(engine, policy, text, must, must_not):
     c = classify(engine, policy, text)
     assert must <= set(c.agencies) and not must_not & set(c.agencies), c.reasons

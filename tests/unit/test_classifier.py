@@ -926,6 +926,13 @@ TWENTY_FOURTH_SESSION = [
     ("小区门禁被人为砸坏了", {P}, set()),
     # Cantonese 仲着紧: still burning
     ("后巷啲纸皮仲着紧", {F}, set()),
+    # Cantonese 𨋢 (a lift), 入面 (inside), 出唔到嚟 (cannot get out), 揸住 (holding), 嗌 (shout)
+    ("我个女困咗喺𨋢入面，喊紧", {F}, set()),
+    ("B座部𨋢门开开埋埋，入面冇人", set(), {F}),
+    ("水浸到腰，我阿妈喺铺头入面出唔到嚟", {F}, set()),
+    ("我老公饮醉酒揸住把刀喺度嗌", {P}, set()),
+    # a man climbing a drainpipe to a window
+    ("半夜有个男的顺着排水管往上爬，爬到四楼窗户了", {P}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

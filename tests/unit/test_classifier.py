@@ -933,6 +933,9 @@ TWENTY_FOURTH_SESSION = [
     ("我老公饮醉酒揸住把刀喺度嗌", {P}, set()),
     # a man climbing a drainpipe to a window
     ("半夜有个男的顺着排水管往上爬，爬到四楼窗户了", {P}, set()),
+    # English: a worker fallen from height is a medical call; a passport locked in a drawer holds no one
+    ("A builder fell off the scaffolding next door, fell three floors, he is barely moving", {A}, set()),
+    ("My landlord has my passport locked in his drawer and won't give it back until I pay", {P}, {F}),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

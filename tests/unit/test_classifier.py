@@ -936,6 +936,9 @@ TWENTY_FOURTH_SESSION = [
     # English: a worker fallen from height is a medical call; a passport locked in a drawer holds no one
     ("A builder fell off the scaffolding next door, fell three floors, he is barely moving", {A}, set()),
     ("My landlord has my passport locked in his drawer and won't give it back until I pay", {P}, {F}),
+    # a person fallen into a sewer or an open manhole: 120 and 119
+    ("有个人掉进下水道了，井盖没了", {A, F}, set()),
+    ("路口积水，一个大姐踩空了一脚掉进窨井里，就露个头", {A, F}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

@@ -941,7 +941,7 @@ TWENTY_FOURTH_SESSION = [
     ("路口积水，一个大姐踩空了一脚掉进窨井里，就露个头", {A, F}, set()),
     # nobody inside, said in Hubei speech or as a call-taker's note; things locked in are no person
     ("电梯门开开关关的，我看了里面冇得人", set(), {F}),
-    ("来电：货梯下滑后停在二楼，人员均已走出，无人受伤。", set(), {F, A}),
+    ("来电：小区电梯下滑后停在二楼，人员均已走出，无人受伤。", set(), {F, A}),
     ("房东把锁换了，我的东西全锁在里面，他讲不交钱不给拿", {P}, {F}),
 ]
 

@@ -943,6 +943,19 @@ TWENTY_FOURTH_SESSION = [
     ("电梯门开开关关的，我看了里面冇得人", set(), {F}),
     ("来电：小区电梯下滑后停在二楼，人员均已走出，无人受伤。", set(), {F, A}),
     ("房东把锁换了，我的东西全锁在里面，他讲不交钱不给拿", {P}, {F}),
+    # round 99 read: held behind a shut door or shutter (119 with police), not a neighbour's words
+    ("保安拉埋闸唔畀我哋走，话我哋偷嘢", {P, F}, set()),
+    ("一伙人堵着公司大门不让我们员工离开，已经两个小时了", {P, F}, set()),
+    ("the shop owner locked the door on us and says we can't go until we pay", {P, F}, set()),
+    ("邻居堵着门口不让我们走，没动手，就想找人评评理", set(), {P, F}),
+    # a car taken with a child inside; a man shoved into a car; a bag left in a mall
+    ("有人抢了我的车开走了，我女儿还在后座", {P, F}, set()),
+    ("Two guys shoved a man into a black car and drove off", {P, F}, set()),
+    ("商场门口有个行李箱放了两个钟头没人认", {P}, set()),
+    # a delivery rider hit; anglers cut off by the tide; 後 read as 后
+    ("A van just hit a delivery rider, he's on the ground holding his leg", {P, A}, set()),
+    ("两个钓鱼的在礁石上，涨潮了回不到岸", {F}, set()),
+    ("樓下著火，我哋喺後樓梯出唔到去", {F}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

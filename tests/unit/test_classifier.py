@@ -956,6 +956,10 @@ TWENTY_FOURTH_SESSION = [
     ("A van just hit a delivery rider, he's on the ground holding his leg", {P, A}, set()),
     ("两个钓鱼的在礁石上，涨潮了回不到岸", {F}, set()),
     ("樓下著火，我哋喺後樓梯出唔到去", {F}, set()),
+    # a caller's cancellation in Wu and Cantonese; Sichuan 打锤 is a fight
+    ("刚刚报个警勿用来了，阿拉爷爷自家寻回来了", set(), {P}),
+    ("头先我报咗警话个女唔见咗，佢而家返咗嚟喇，唔使嚟喇", set(), {P}),
+    ("火锅店门口几个人在打锤，板凳都甩起来了", {P}, set()),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

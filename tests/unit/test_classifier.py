@@ -960,6 +960,22 @@ TWENTY_FOURTH_SESSION = [
     ("刚刚报个警勿用来了，阿拉爷爷自家寻回来了", set(), {P}),
     ("头先我报咗警话个女唔见咗，佢而家返咗嚟喇，唔使嚟喇", set(), {P}),
     ("火锅店门口几个人在打锤，板凳都甩起来了", {P}, set()),
+    # round 100 read: held by people, told without the word trapped (police and 119) ...
+    ("我表姐被她男朋友锁在出租屋里两天了，刚偷偷发消息给我", {P, F}, set()),
+    ("老板说我偷东西，工钱不给还把我反锁在仓库里了", {P, F}, set()),
+    ("我妹在一个公司上班，现在他们不让她出宿舍，说要交违约金", {P, F}, set()),
+    ("吃了顿饭要八千，不给钱几个男的把门一关不让走", {P, F}, set()),
+    # ... but cornered by bullies, or a suspect held by passengers, is not
+    ("我儿子放学让几个孩子堵在厕所里打了，后背青了", {P, A}, {F}),
+    ("来电：地铁车厢内一男子偷拍，已被乘客控制在站台。", {P}, {F}),
+    # pinned by a car off its jack; a worker in a gondola stopped at height
+    ("我叔在院里修车，千斤顶滑了，车压着他的腿", {A, F}, set()),
+    ("来电：外墙吊篮卡在二十层，吊篮内两名工人，其中一人头晕", {A, F}, set()),
+    # Cantonese: hacked with a blade; someone struggling in the sea
+    ("我老公畀人斬咗兩刀，流緊血", {P, A}, set()),
+    ("碼頭 有人浸緊 唔識游水", {A, F}, set()),
+    # a 'white car' in Mandarin is a car
+    ("前面那辆白车一直别我，差点撞上", set(), {A}),
 ]
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION

@@ -976,7 +976,20 @@ TWENTY_FOURTH_SESSION = [
     ("碼頭 有人浸緊 唔識游水", {A, F}, set()),
     # a 'white car' in Mandarin is a car
     ("前面那辆白车一直别我，差点撞上", set(), {A}),
+    # kidnapped and tied up; held in a room; pay or you cannot leave, unless the caller has left
+    ("有人绑了我哥，发照片说捆椅子上了，要钱", {P, F}, set()),
+    ("来电：一男子持刀将其妻子控制在屋内", {P, F}, set()),
+    ("KTV结账要一万二，不给钱不让出门，门口站着几个人", {P, F}, set()),
 ]
+
+
+def test_a_pay_or_stay_threat_is_no_detention_once_the_caller_has_left(engine, policy):
+    """'不给钱不让走' while the way out is held is trapped; the same words from a caller who has
+    already walked away are not (the rule's `unless`)."""
+    held = classify(engine, policy, "KTV结账要一万二，不给钱不让出门，门口站着几个人")
+    left = classify(engine, policy, "拍照的说不给三百就不让走，我已经走开了，想举报他们")
+    assert held.flags.trapped, held.reasons
+    assert not left.flags.trapped, left.reasons
 
 @pytest.mark.parametrize("text,must,must_not", TWELFTH_SESSION + THIRTEENTH_SESSION + FOURTEENTH_SESSION
                          + FIFTEENTH_SESSION + SIXTEENTH_SESSION + EIGHTEENTH_SESSION

@@ -912,8 +912,7 @@ TWENTY_FOURTH_SESSION = [
     # round 97 read: Cantonese 瘀 (a bruise) is a hurt person; beaten by several is an assault
     ("佢哋几个围住我个女打，佢手臂瘀晒", {P, A}, set()),
     ("我弟弟放学让几个人打了一顿，现在鼻子流血", {P, A}, set()),
-    # a dog set on someone is an assault; bitten by a dog (the passive 叫狗咬了) is not
-    ("隔壁阿叔放佢只狗出嚟追我个仔，仲叫只狗咬佢，脚流血", {P, A}, set()),
+    # bitten by a dog (the passive 叫狗咬了) is a medical call, not police work
     ("我儿子叫狗咬了，腿上流血", {A}, {P}),
     # a person pushed into a van, told with a pronoun
     ("Two men pushed her into a white van and drove off", {P, F}, set()),

@@ -69,12 +69,13 @@ def test_a_repair_never_writes_a_denial_in(engine, text, agency):
 
 @pytest.mark.parametrize("text, meant", [
     ("楼上漏水 冇人受伤", "楼上漏水 没人受伤"),
-    ("佢喺入面", "他在入面"),
+    ("佢喺入面", "他在里面"),
     ("晕咗，叫唔醒", "晕了,叫不醒"),
     ("唔该晒", "谢谢晒"),
     ("两班人打交，有个人个头爆咗", "两班人打架,有个人个头破了"),
     ("跟物业打交道真累", "跟物业打交道真累"),          # 打交道 is no fight
-    ("成晚嗡嗡声，瞓唔着", "成晚嗡嗡声,睡不着"),
+    ("成晚嗡嗡声，瞓唔着", "整晚嗡嗡声,睡不着"),
+    ("我个女困咗喺𨋢入面", "我女儿困了在电梯里面"),
 ])
 def test_cantonese_words_read_as_their_mandarin(engine, text, meant):
     assert engine.lexicon.normalize(text)[0] == meant

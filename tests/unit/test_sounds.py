@@ -104,3 +104,11 @@ def test_traditional_characters_are_read_as_simplified(engine, text, agency):
 def test_a_phrase_the_lexicon_keeps_is_never_rewritten(engine, text):
     c = engine.classify(text, load_policy())
     assert not any("read as sounding alike" in r for r in c.reasons), c.reasons
+
+
+def test_a_rewrite_table_takes_the_longest_phrase_at_each_position():
+    """The rewrite tables are tries: at each position the longest phrase wins, as the flat
+    alternation (longest first) it replaced, and a shorter phrase still matches alone."""
+    from services.classifier.engine.text import Normalizer
+    n = Normalizer({"好似": "好像", "好似系": "好像是", "好": "很", "唔": "不", "唔该": "谢谢"})
+    assert n.normalize("好似系佢，好似唔系，好嘈，唔该") == "好像是佢,好像不系,很嘈,谢谢"

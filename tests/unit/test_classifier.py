@@ -380,7 +380,8 @@ def test_a_lift_checked_empty_or_left_sends_no_119(engine, policy):
     for text in ("The lift alarm is going off but nobody's in it, it's stuck at B2 with the doors shut.",
                  "电梯停在9层，门打不开，已调监控确认轿厢内无人。",
                  "The lift was stuck for twenty minutes with me inside, but it started working again and I'm out.",
-                 "我们楼的电梯又坏了，我没被关在里面哈，我在18楼下不去"):
+                 "我们楼的电梯又坏了，我没被关在里面哈，我在18楼下不去",
+                 "电梯坏了，我在18楼下不去"):  # a high floor with the lift out (65 of 69 corpus calls: not trapped)
         c = classify(engine, policy, text)
         assert not c.flags.trapped and Agency.FIRE_119 not in c.agencies, (text, c.reasons)
 

@@ -381,9 +381,18 @@ def test_a_lift_checked_empty_or_left_sends_no_119(engine, policy):
                  "电梯停在9层，门打不开，已调监控确认轿厢内无人。",
                  "The lift was stuck for twenty minutes with me inside, but it started working again and I'm out.",
                  "我们楼的电梯又坏了，我没被关在里面哈，我在18楼下不去",
-                 "电梯坏了，我在18楼下不去"):  # a high floor with the lift out (65 of 69 corpus calls: not trapped)
+                 "电梯坏了 我住18楼下不去"):  # a high floor with the lift out (65 of 69 corpus calls: not trapped)
         c = classify(engine, policy, text)
         assert not c.flags.trapped and Agency.FIRE_119 not in c.agencies, (text, c.reasons)
+
+
+def test_a_high_floor_with_the_lift_out_is_not_trapped_and_any_119_is_the_nets_for_review(engine, policy):
+    # R28 reads trapped 0.52 from this sentence's n-grams alone ('楼下不去' is set aside as a cue):
+    # the flag stays off, but the learned net adds 119 and asks a dispatcher to look (a needless
+    # 119 that R26 did not send; docs/classifier.md, twenty-sixth session).
+    c = classify(engine, policy, "电梯坏了，我在18楼下不去")
+    assert not c.flags.trapped, c.reasons
+    assert Agency.FIRE_119 not in c.agencies or (c.review and any("learned net" in r for r in c.reasons)), c.reasons
 
 
 def test_signing_is_not_a_threat(engine, policy):

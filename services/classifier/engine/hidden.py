@@ -13,8 +13,9 @@ MLPClassifier); stored in the model file as `hidden`:
 
 and the first layer's rows in the gzip file next to it: int8, H per feature, in the same order;
 a weight is its int8 value times its feature's scale. The values run from -LEVELS to LEVELS (a
-weight at most 1/(2 LEVELS), 3.3 %, of its row's largest away from the trained one): 8 bits of
-that byte would be noise to gzip, 5 bits compress, and the routing does not move (docs/classifier.md).
+weight at most 1/(2 LEVELS), 10 %, of its row's largest away from the trained one): 8 bits of
+that byte would be noise to gzip, 11 levels compress to under half, and the routing does not
+move (docs/classifier.md, method item 9).
 engine/model.py reads that file into `rows_bytes`.
 
 Why it is there: the linear model adds up evidence word by word and cannot say "this word, but
@@ -46,7 +47,7 @@ def decode_rows(rows: bytes, scales: str, width: int) -> array:
     return array("d", map(mul, q, chain.from_iterable(map(repeat, sc, repeat(width, len(sc))))))
 
 
-LEVELS = 15  # int8 values from -15 to 15: 5 bits
+LEVELS = 5  # int8 values from -5 to 5: 11 levels, about 3.5 bits
 
 
 def encode_rows(rows, levels: int = LEVELS) -> tuple[bytes, str]:

@@ -1,5 +1,6 @@
 """The call type's hidden layer (engine/hidden.py) computes, at run time, the network that
-train_hidden.py trained: same probabilities as scikit-learn's, on both scoring paths."""
+train_hidden.py trained: the stored network's probabilities on both scoring paths, and the trained
+one's within what its int8 storage moves."""
 
 import copy
 import gzip
@@ -49,9 +50,11 @@ def trained(engine):
     return rows, X, clf, stored, HiddenLayer(section, names)
 
 
-def run_time_probs(engine, layer, rows):
+@pytest.fixture(scope="module")
+def run_time(trained, engine):
     """The layer's probabilities per call, after checking that the kernel's features and the pure
     Python ones give bit-identical logits."""
+    rows, layer = trained[0], trained[4]
     model = engine.model
     out = []
     for r in rows:
@@ -63,15 +66,15 @@ def run_time_probs(engine, layer, rows):
     return np.array(out)
 
 
-def test_run_time_layer_computes_the_stored_network(trained, engine):
-    rows, X, _, stored, layer = trained
-    worst = np.abs(run_time_probs(engine, layer, rows) - hidden_probs(stored, X, TYPES)).max()
+def test_run_time_layer_computes_the_stored_network(trained, run_time):
+    _, X, _, stored, _ = trained
+    worst = np.abs(run_time - hidden_probs(stored, X, TYPES)).max()
     assert worst < 1e-3  # fixed-point sums and output weights rounded to 6 decimals
 
 
-def test_stored_rows_keep_the_trained_networks_probabilities(trained, engine):
-    rows, X, clf, _, layer = trained
-    worst = np.abs(run_time_probs(engine, layer, rows) - hidden_probs(clf, X, TYPES)).max()
+def test_stored_rows_keep_the_trained_networks_probabilities(trained, run_time):
+    _, X, clf, _, _ = trained
+    worst = np.abs(run_time - hidden_probs(clf, X, TYPES)).max()
     assert worst < 5e-2  # int8 at 11 levels: a weight moves by at most 10 % of its row's largest
 
 

@@ -99,3 +99,32 @@ def test_a_person_falling_from_a_height_gets_120(engine, policy, text):
 def test_an_object_falling_from_a_balcony_is_no_injury(engine, policy):
     c = engine.classify("a flower pot fell from the balcony, nobody was under it", policy)
     assert Agency.EMS_120 not in c.agencies, c.reasons
+
+
+def test_a_very_sure_model_does_not_make_an_animals_wound_a_persons(engine):
+    """The n-grams of '翅膀流血' say 'bleeding' whoever bleeds: a model at 0.95 still sets no injured
+    flag when the call's only injured words were set aside as about an animal (engine/animals.py);
+    a call whose words are about a person keeps the model's reading."""
+    type_p, flag_p = probs("other", 0.95)
+    ev = Evidence(engine.features("鸽子撞窗户上了 翅膀流血 飞不起来"))
+    assert ev.animal == {"injured"}
+    _, _, flags = read_call(ev, type_p, flag_p, engine.model.thresholds, reasons := [])
+    assert not flags["injured"] and "not injured (0.95): its words are about an animal" in reasons
+    _, _, flags = read_call(Evidence(engine.features("我爸在阳台上站着站着就不对劲了")), type_p, flag_p,
+                            engine.model.thresholds, reasons := [])
+    assert flags["injured"], reasons
+
+
+@pytest.mark.parametrize("text, decisive", [
+    ("我老公说要上吊 把自己反锁屋里 现在一点声儿都没了", True),
+    ("我闺蜜说她吃了一整板安眠药 现在打电话不接 敲门也没反应", True),
+    ("他在车里烧炭 车门锁着 叫他不吭声", True),
+    # a threat without the means is police work until someone is hurt (labelling guide)
+    ("我闺女说不想活了 把自己关屋里 叫也不应", False),
+    # the silence ended
+    ("我老公说要上吊 里头半天没动静 刚才开门了 人没事了", False),
+])
+def test_a_means_of_suicide_then_silence_is_a_decisive_injured_cue(engine, text, decisive):
+    """lexicon rule_patterns: a named means (上吊, 割腕, 安眠药, 农药, 烧炭) then silence behind the door."""
+    ev = Evidence(engine.features(text))
+    assert bool(ev("S", "injured")) is decisive, ev.index

@@ -61,7 +61,7 @@ Context = Callable[[str, list[str]], float]
 class Evidence:
     """The cue matches of one call, indexed by (kind, label, status)."""
 
-    __slots__ = ("index", "flags")
+    __slots__ = ("index", "flags", "animal")
 
     def __init__(self, feats: CallFeatures) -> None:
         index: dict[tuple[str, str, str], list[str]] = {}
@@ -78,6 +78,7 @@ class Evidence:
                 flags.add(hit[6])
         self.index = index
         self.flags = flags
+        self.animal = feats.animal  # flags whose cues were all about an animal in some clause
 
     def __call__(self, kind: str, label: str, status: str = "pos") -> list[str]:
         return self.index.get((kind, label, status), _NO_CUES)
@@ -93,9 +94,11 @@ def decide_flags(ev: Evidence, top: str, flag_p: dict[str, float], thresholds: d
     flags: dict[str, bool] = {}
     for f, p in flag_p.items():
         if f not in ev.flags:  # no word about this flag at all: only a very sure model sets it
-            flags[f] = on = p >= UNCUED_FLAG
+            flags[f] = on = p >= UNCUED_FLAG and f not in ev.animal
             if on:
                 reasons.append(f"flag {f} ({p:.2f}): n-gram model")
+            elif p >= UNCUED_FLAG:  # '鸽子撞窗户上了 翅膀流血': the model reads the words, not whose wing
+                reasons.append(f"not {f} ({p:.2f}): its words are about an animal")
             continue
         asserted = ev("F", f)
         decisive = ev("S", f) or ev("S", f + "@" + top)

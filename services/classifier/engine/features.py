@@ -37,6 +37,7 @@ class CallFeatures:
     # (`keys`, no strings made), without it as strings (`grams`, made on first use).
     keys: bytes | None = None
     _grams: set[str] | None = None
+    animal: frozenset[str] = frozenset()  # flags whose cues were set aside as about an animal
 
     @property
     def grams(self) -> set[str]:
@@ -124,6 +125,7 @@ def extract(lexicon: Lexicon, text: str, zh_n: int = DEFAULT_ZH_NGRAM, neg: bool
     scan = lexicon.analyse(norm)
     feats = CallFeatures(norm, cue_features(scan.hits, scan.masked), scan.hits, scan.masked, heard, scan.latin,
                          zh_n, neg)
+    feats.animal = scan.animal
     if kernel is not None:
         feats.keys = kernel.keys(norm, scan.latin, zh_neg_grams(norm) if neg and not norm.isascii() else ())
     else:

@@ -73,12 +73,13 @@ _WORDS = re.compile(r"[a-z]+")
 class Scan:
     """What one pass over a call found: cue hits and masked phrases."""
 
-    __slots__ = ("hits", "masked", "latin")
+    __slots__ = ("hits", "masked", "latin", "animal")
 
-    def __init__(self, hits: list[Hit], masked: list[str], latin: bool) -> None:
+    def __init__(self, hits: list[Hit], masked: list[str], latin: bool, animal: frozenset[str] = frozenset()) -> None:
         self.hits = hits
         self.masked = masked
         self.latin = latin  # the text has Latin letters or digits (English words, numbers)
+        self.animal = animal  # flags whose cues were set aside in a clause about an animal
 
 
 _VOWELS = frozenset("aeiou")
@@ -241,23 +242,23 @@ class Lexicon:
                                      spec["boundaries"]["en"])
 
     @staticmethod
-    def _outside_animals(found: list[Hit], at: int, animal: list[Span], aside: set[int]) -> list[Hit]:
+    def _outside_animals(found: list[Hit], at: int, animal: list[Span], aside: dict[int, set[str]]) -> list[Hit]:
         """The hits of a cue at position `at`: inside a clause about an animal, without those of
         the flags set aside there (injured, trapped; engine/animals.py), nor, in a clause about the
         animal itself (not only carrying its subject), a decisive police or medical cue: a dog
         knocked down by a car is no traffic accident, a duck in the river no person in the water.
-        `aside` collects the clauses (by index) where a hit was set aside."""
+        `aside` collects the clauses (by index) where a hit was set aside, with its flags."""
         for j, (s, e, flags) in enumerate(animal):
             if s <= at < e:
                 itself = "injured" in flags
                 kept = [h for h in found if h[6] not in flags
                         and not (itself and h[0] == "K" and h[1] in _NOT_FOR_ANIMALS)]
                 if len(kept) < len(found):
-                    aside.add(j)
+                    aside.setdefault(j, set()).update(h[6] for h in found if h[6] in flags)
                 return kept
         return found
 
-    def _animal_reasons(self, animal: list[Span], aside: set[int], text: Callable[[int, int], str]) -> list[str]:
+    def _animal_reasons(self, animal: list[Span], aside: dict[int, set[str]], text: Callable[[int, int], str]) -> list[str]:
         """'… (about an animal)' for the clauses naming an animal, and for those carrying its
         subject where a cue was set aside."""
         return [text(s, e) + " (about an animal)" for j, (s, e, flags) in enumerate(animal)
@@ -288,9 +289,7 @@ class Lexicon:
         masked: list[str] = []
         if t.isascii():  # English: no Chinese cue can match, and the n-gram model uses words
             latin = _LATIN.search(t) is not None
-            if latin:
-                self._scan_en(t, hits, masked)
-            return Scan(hits, masked, latin)
+            return Scan(hits, masked, latin, self._scan_en(t, hits, masked) if latin else frozenset())
         starts = self._starts(t)
         pairs = [t[i:i + 2] for i in starts]
         spans: list[tuple[int, int]] = []
@@ -307,7 +306,7 @@ class Lexicon:
         status_at = self.scope.zh_status_at
         zh2 = self._zh2
         chars = set(t)  # once: a set test against a str makes a string of each character
-        animal, aside = self.animals.zh_spans(t, chars), set()
+        animal, aside = self.animals.zh_spans(t, chars), {}
         for i, pair in zip(starts, pairs):
             for cue, n, tags in zh2.get(pair, ()):
                 if n == 2 or t.startswith(cue, i):
@@ -334,12 +333,14 @@ class Lexicon:
                                               animal, aside)
         if animal:
             masked += self._animal_reasons(animal, aside, lambda s, e: t[s:e])
+        aside_flags = frozenset().union(*aside.values())
         latin = _LATIN.search(t) is not None
         if latin:
-            self._scan_en(t, hits, masked)
-        return Scan(hits, masked, latin)
+            aside_flags |= self._scan_en(t, hits, masked)
+        return Scan(hits, masked, latin, aside_flags)
 
-    def _scan_en(self, t: str, hits: list[Hit], masked: list[str]) -> None:
+    def _scan_en(self, t: str, hits: list[Hit], masked: list[str]) -> frozenset[str]:
+        """Adds the English cue hits and masked phrases; returns the flags set aside for an animal."""
         tokens = en_tokens(t)
         n = len(tokens)
         positions = range(n)
@@ -353,7 +354,7 @@ class Lexicon:
                     masked.append(phrase)
                     break
         scope = self.scope
-        animal, aside = self.animals.en_spans(tokens), set()
+        animal, aside = self.animals.en_spans(tokens), {}
         # Only positions where a cue starts run Python: word pairs for longer cues, words for
         # single-word ones (longer cues first, as Chinese cues are matched longest first).
         statuses: dict[int, str] = {}
@@ -393,6 +394,7 @@ class Lexicon:
                 hits += self._outside_animals(_named(tags[scope.en_status(tokens, k)], m.group()), k, animal, aside)
         if animal:
             masked += self._animal_reasons(animal, aside, lambda s, e: " ".join(tokens[s:e]))
+        return frozenset().union(*aside.values())
 
 
 _ZH_CLAUSE = r"[^,.;:!?，。；！？\s]"  # any character but a clause boundary

@@ -128,3 +128,25 @@ def test_a_means_of_suicide_then_silence_is_a_decisive_injured_cue(engine, text,
     """lexicon rule_patterns: a named means (上吊, 割腕, 安眠药, 农药, 烧炭) then silence behind the door."""
     ev = Evidence(engine.features(text))
     assert bool(ev("S", "injured")) is decisive, ev.index
+
+
+def test_a_caller_who_says_nobody_is_inside_holds_back_the_nets_119(engine):
+    """lexicon trapped `nobody`: the net's 119 goes to review, not out, unless someone is named
+    trapped or the model finds a fire likely."""
+    from services.classifier.engine.decide import _nobody_inside
+    no_fire = {t: (0.9 if t == "facility_fault" else 0.01) for t in TYPES}
+    fire = dict(no_fire, fire=0.4)
+    assert _nobody_inside(Evidence(engine.features("货梯卡在两层中间 里面是货 没人")), no_fire)
+    assert _nobody_inside(Evidence(engine.features("the goods lift is not moving, nobody inside")), no_fire)
+    assert not _nobody_inside(Evidence(engine.features("货梯卡在两层中间 里面是货 没人")), fire)
+    assert not _nobody_inside(Evidence(engine.features("电梯卡在两层中间 里面有人")), no_fire)
+    assert not _nobody_inside(Evidence(engine.features("电梯里没人 可楼梯间还困着一个老人")), no_fire)
+
+
+@pytest.mark.parametrize("text, police", [
+    ("楼下有人喊救命 然后没声了", True),
+    ("半夜对门一声惨叫，之后突然没了声音", True),
+    ("工地板房塌了 压着俩工人 一个喊救命 一个没声了", False),  # two people: one cried, one is silent
+])
+def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, police):
+    assert bool(Evidence(engine.features(text))("K", "police_matter")) is police

@@ -50,6 +50,9 @@ DENIED_BAR = 0.5
 # A decisive type cue (lexicon `decisive`: '踩踏了', 'fuse box is smoking') decides the call type
 # unless the model all but rules that type out.
 DECISIVE_TYPE_FLOOR = 0.01
+# 'Nobody inside' holds back the net's 119 only on a call the model finds no fire (engine/decide.py).
+NOBODY_FIRE_BELOW = 0.1
+FIRE_TYPE = "fire"
 _CALL_TYPES = {t.value: t for t in CallType}
 NET_AGENCIES = (Agency.POLICE, Agency.EMS_120, Agency.FIRE_119)  # fixed order: stable agency lists
 _NO_CUES: list[str] = []
@@ -245,11 +248,22 @@ def learned_net(net: SafetyNet | None, feats: CallFeatures, ev: Evidence, top: s
         if inputs is None:
             inputs = signals(feats, type_p, flag_p, top, flags)
         p = net.score(agency.value, *inputs)
-        if p >= net.bar(agency.value):
+        if p >= net.bar(agency.value) and agency is Agency.FIRE_119 and _nobody_inside(ev, type_p):
+            check[agency] = (f"possibly needed ({p:.2f} by the learned net, but the caller says "
+                             f"{_fmt(ev('N', 'trapped'))}" + _readings(agency, top, mask, type_p, flag_p, policy))
+        elif p >= net.bar(agency.value):
             out[agency] = f"likely needed ({p:.2f} by the learned net" + _readings(agency, top, mask, type_p, flag_p, policy)
         elif p >= net.check_bar(agency.value, policy.review_cost):
             check[agency] = f"possibly needed ({p:.2f} by the learned net" + _readings(agency, top, mask, type_p, flag_p, policy)
     return out, check
+
+
+def _nobody_inside(ev: Evidence, type_p: dict[str, float]) -> bool:
+    """The caller says outright that nobody is inside ('电梯卡在两层中间 里面是货 没人', '里头没人';
+    lexicon trapped `nobody`), names no one trapped, and the call is no fire: a 119 the net would
+    add is for a person trapped, and the caller has ruled that out, so it goes to review."""
+    return bool(ev("N", "trapped")) and not ev("F", "trapped") and not ev("S", "trapped") \
+        and type_p[FIRE_TYPE] < NOBODY_FIRE_BELOW
 
 
 def _readings(agency: Agency, top: str, mask: int, type_p: dict[str, float], flag_p: dict[str, float],

@@ -143,6 +143,9 @@ class Lexicon:
             for call_type, words in (lists.get("strong_for") or {}).items():
                 add_cues(words, ("S", f"{label}@{call_type}"))  # decisive on that call type only
             add_cues(lists.get("deny", []) + lists.get("en_deny", []), ("D", label))
+            # Denials that say outright who is not there ('里头没人', '里面是货'): the safety net's
+            # 119 on a trapped reading alone goes to review instead (engine/decide.py).
+            add_cues(lists.get("nobody", []) + lists.get("en_nobody", []), ("N", label))
             add_cues(lists.get("person", []) + lists.get("en_person", []), ("P", label))
         # Pattern cues: who did it, then what was done ("叫人拿打火机燎了", "someone sawed through
         # the pipe"); a match is an asserted cue of its flag. The verb alone is searched first

@@ -8,7 +8,7 @@ import pytest
 from schemas.codes import Agency
 
 from services.classifier.data.splits import FLAG_NAMES
-from services.classifier.engine.decide import Evidence, read_call
+from services.classifier.engine.decide import Evidence, _nobody_inside, read_call
 from services.classifier.train import TYPES
 from services.classifier.train_floors import tune_floors
 
@@ -133,7 +133,6 @@ def test_a_means_of_suicide_then_silence_is_a_decisive_injured_cue(engine, text,
 def test_a_caller_who_says_nobody_is_inside_holds_back_the_nets_119(engine):
     """lexicon trapped `nobody`: the net's 119 goes to review, not out, unless someone is named
     trapped or the model finds a fire likely."""
-    from services.classifier.engine.decide import _nobody_inside
     no_fire = {t: (0.9 if t == "facility_fault" else 0.01) for t in TYPES}
     fire = dict(no_fire, fire=0.4)
     assert _nobody_inside(Evidence(engine.features("货梯卡在两层中间 里面是货 没人")), no_fire)

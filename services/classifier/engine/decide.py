@@ -50,9 +50,8 @@ DENIED_BAR = 0.5
 # A decisive type cue (lexicon `decisive`: '踩踏了', 'fuse box is smoking') decides the call type
 # unless the model all but rules that type out.
 DECISIVE_TYPE_FLOOR = 0.01
-# 'Nobody inside' holds back the net's 119 only on a call the model finds no fire (engine/decide.py).
+# 'Nobody inside' holds back the net's 119 only on a call the model finds no fire (_nobody_inside).
 NOBODY_FIRE_BELOW = 0.1
-FIRE_TYPE = "fire"
 _CALL_TYPES = {t.value: t for t in CallType}
 NET_AGENCIES = (Agency.POLICE, Agency.EMS_120, Agency.FIRE_119)  # fixed order: stable agency lists
 _NO_CUES: list[str] = []
@@ -263,7 +262,7 @@ def _nobody_inside(ev: Evidence, type_p: dict[str, float]) -> bool:
     lexicon trapped `nobody`), names no one trapped, and the call is no fire: a 119 the net would
     add is for a person trapped, and the caller has ruled that out, so it goes to review."""
     return bool(ev("N", "trapped")) and not ev("F", "trapped") and not ev("S", "trapped") \
-        and type_p[FIRE_TYPE] < NOBODY_FIRE_BELOW
+        and type_p[CallType.FIRE.value] < NOBODY_FIRE_BELOW
 
 
 def _readings(agency: Agency, top: str, mask: int, type_p: dict[str, float], flag_p: dict[str, float],

@@ -124,8 +124,7 @@ def extract(lexicon: Lexicon, text: str, zh_n: int = DEFAULT_ZH_NGRAM, neg: bool
     norm, heard = lexicon.normalize(text)
     scan = lexicon.analyse(norm)
     feats = CallFeatures(norm, cue_features(scan.hits, scan.masked), scan.hits, scan.masked, heard, scan.latin,
-                         zh_n, neg)
-    feats.animal = scan.animal
+                         zh_n, neg, animal=scan.animal)
     if kernel is not None:
         feats.keys = kernel.keys(norm, scan.latin, zh_neg_grams(norm) if neg and not norm.isascii() else ())
     else:

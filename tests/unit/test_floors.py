@@ -149,3 +149,19 @@ def test_a_caller_who_says_nobody_is_inside_holds_back_the_nets_119(engine):
 ])
 def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, police):
     assert bool(Evidence(engine.features(text))("K", "police_matter")) is police
+
+
+@pytest.mark.parametrize("text, trapped", [
+    ("我们厂头有个师傅手被机器夹到了，手指头血淋淋的，拿不出来，机器已经停了", True),
+    ("孩子胳膊伸暖气片缝儿里，胳膊肘卡那儿了，抽不出来", True),
+    ("Bakery: the worker's arm is caught in the dough mixer, machine off, bleeding", True),
+    ("Boy's arm is wedged in a vending machine flap after a drink; not hurt, just embarrassed.", True),
+    # out already, or not a body part, or an animal's
+    ("孩子手卡椅子缝里拔不出来，刚才用洗洁精弄出来了，没事了", False),
+    ("手机卡电梯门缝里了，拿不出来", False),
+    ("我家狗把脑袋卡铁栏杆中间了，拔不出来", False),
+    ("Son's head was stuck in the railings but he's out now, not a scratch", False),
+])
+def test_a_limb_caught_and_not_yet_out_is_a_decisive_trapped_cue(engine, text, trapped):
+    """lexicon rule_patterns: a hand, arm, foot or head caught in a machine or a gap, still in."""
+    assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped

@@ -165,3 +165,14 @@ def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, poli
 def test_a_limb_caught_and_not_yet_out_is_a_decisive_trapped_cue(engine, text, trapped):
     """lexicon rule_patterns: a hand, arm, foot or head caught in a machine or a gap, still in."""
     assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
+
+
+@pytest.mark.parametrize("text, trapped", [
+    ("监控里看一人蹲电梯里半天了，电梯停着门不开，人瞅着没啥事儿", True),
+    ("The lift's given up on me somewhere round the sixteenth floor. On my own, no drama.", True),
+    ("电梯坏了，停在一楼门开不开，里头没人，我就是报个修", False),
+    ("the lift stopped with me in it but I forced the doors and climbed out, I'm out now", False),
+])
+def test_a_lift_stopped_with_someone_in_it_is_a_decisive_trapped_cue(engine, text, trapped):
+    """lexicon rule_patterns: a stopped lift whose door will not open, or that stopped 'with' someone."""
+    assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped

@@ -176,3 +176,16 @@ def test_a_limb_caught_and_not_yet_out_is_a_decisive_trapped_cue(engine, text, t
 def test_a_lift_stopped_with_someone_in_it_is_a_decisive_trapped_cue(engine, text, trapped):
     """lexicon rule_patterns: a stopped lift whose door will not open, or that stopped 'with' someone."""
     assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
+
+
+@pytest.mark.parametrize("text, trapped", [
+    ("孩子 困车里 高温 嘴唇发白 不动了", True),
+    ("玉泉营桥下 水没过引擎盖 女司机爬天窗出来了 坐车顶上", True),
+    ("flood water rising in our ground floor flat grandma cant get out", True),
+    ("我不是困车里了啊，是钥匙锁车里了，人在外头", False),
+    ("平时坐车顶多俩钟头，今天到现在还没到", False),
+    ("garage barrier stuck, cars cant get out of the car park", False),
+])
+def test_held_in_a_car_or_on_its_roof_is_a_decisive_trapped_cue(engine, text, trapped):
+    """lexicon rule_patterns: '困车里', on a car's roof in the water, 'cant get out'."""
+    assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped

@@ -189,3 +189,15 @@ def test_a_lift_stopped_with_someone_in_it_is_a_decisive_trapped_cue(engine, tex
 def test_held_in_a_car_or_on_its_roof_is_a_decisive_trapped_cue(engine, text, trapped):
     """lexicon rule_patterns: '困车里', on a car's roof in the water, 'cant get out'."""
     assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
+
+
+@pytest.mark.parametrize("text, injured", [
+    ("Our school bus was hit by a lorry. Two have cuts from the glass, a side window is smashed.", True),
+    ("He kicked me too. My leg has big bruise. He walked into building 5.", True),
+    ("Dad fell off the ladder, he's sitting up and talking, no cuts, just embarrassed.", False),
+    ("Someone slashed all four tyres overnight, I've got a photo of the knife cuts", False),
+    ("Dad slipped yesterday, only had a bruise, he's totally fine, we want grab rails", False),
+])
+def test_a_persons_cuts_or_bruises_are_a_decisive_injured_cue(engine, text, injured):
+    """lexicon rule_patterns: wounds someone has now, with no floor on the model's reading."""
+    assert bool(Evidence(engine.features(text))("P", "injured")) is injured

@@ -201,3 +201,12 @@ def test_held_in_a_car_or_on_its_roof_is_a_decisive_trapped_cue(engine, text, tr
 def test_a_persons_cuts_or_bruises_are_a_decisive_injured_cue(engine, text, injured):
     """lexicon rule_patterns: wounds someone has now, with no floor on the model's reading."""
     assert bool(Evidence(engine.features(text))("P", "injured")) is injured
+
+
+@pytest.mark.parametrize("text, injured", [
+    ("报警人称：被一辆黑色SUV追尾，对方驾车逃逸，报警人颈部不适，车尾保险杠损坏。", True),
+    ("Rear-ended at the lights, my neck's stiff, the other driver won't give his details.", True),
+    ("昨天追尾脖子有点疼，今天没事了，就想问问保险怎么报", False),
+])
+def test_a_neck_that_hurts_is_a_decisive_injured_cue(engine, text, injured):
+    assert bool(Evidence(engine.features(text))("P", "injured")) is injured

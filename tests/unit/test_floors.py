@@ -210,3 +210,14 @@ def test_a_persons_cuts_or_bruises_are_a_decisive_injured_cue(engine, text, inju
 ])
 def test_a_neck_that_hurts_is_a_decisive_injured_cue(engine, text, injured):
     assert bool(Evidence(engine.features(text))("P", "injured")) is injured
+
+
+@pytest.mark.parametrize("text, trapped", [
+    ("我老伴儿在阳台晾衣服，胳膊让那升降晾衣架给卡住了，已经青了", True),
+    ("跟我对象吵架了，他把我锁阳台上了，外头零下好几度", True),
+    ("The balcony door locked behind me, I'm stuck out here on the 7th floor in my pyjamas", True),
+    ("孩子腿卡住了，刚才抹了肥皂拔出来了，没事", False),
+    ("隔壁的狗一整天都在叫，主人出差了，把狗关阳台上了", False),
+])
+def test_a_limb_held_fast_or_someone_shut_on_a_balcony_is_a_decisive_trapped_cue(engine, text, trapped):
+    assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped

@@ -427,6 +427,9 @@ def _rule_pattern(spec: dict, en: bool) -> Pattern:
     undone later in the call (`unless`: '孩子掉河里了 已经捞上来了')."""
     spec = _rule_keys(spec)
     words, verb, whole, _ = _pattern("F", "", {"agent": "", "gap": 0, **spec}, en)
+    if spec.get("needs"):  # words one of which every match contains, each at a word's start: a
+        # plain test before any regex runs, for a verb whose leading words are common ('have a cut')
+        words = tuple(spec["needs"]) if en else frozenset(w[0] for w in spec["needs"])
     if spec.get("unless"):
         whole = re.compile(whole.pattern + rf"(?!.*?(?:{spec['unless']}))")
     plain = spec.get("decisive") is False
@@ -443,7 +446,7 @@ def _rule_pattern(spec: dict, en: bool) -> Pattern:
     return words, verb, whole, {"pos": pos, "neg": [], "unc": []}
 
 
-_RULE_KEYS = frozenset({"flags", "person", "type", "on", "decisive", "unless", "agent", "verb", "gap"})
+_RULE_KEYS = frozenset({"flags", "person", "type", "on", "decisive", "unless", "agent", "verb", "gap", "needs"})
 
 
 def _rule_keys(spec: dict) -> dict:

@@ -156,38 +156,30 @@ def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, poli
     ("孩子胳膊伸暖气片缝儿里，胳膊肘卡那儿了，抽不出来", True),
     ("Bakery: the worker's arm is caught in the dough mixer, machine off, bleeding", True),
     ("Boy's arm is wedged in a vending machine flap after a drink; not hurt, just embarrassed.", True),
-    # out already, or not a body part, or an animal's
     ("孩子手卡椅子缝里拔不出来，刚才用洗洁精弄出来了，没事了", False),
     ("手机卡电梯门缝里了，拿不出来", False),
     ("我家狗把脑袋卡铁栏杆中间了，拔不出来", False),
     ("Son's head was stuck in the railings but he's out now, not a scratch", False),
-])
-def test_a_limb_caught_and_not_yet_out_is_a_decisive_trapped_cue(engine, text, trapped):
-    """lexicon rule_patterns: a hand, arm, foot or head caught in a machine or a gap, still in."""
-    assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
-
-
-@pytest.mark.parametrize("text, trapped", [
     ("监控里看一人蹲电梯里半天了，电梯停着门不开，人瞅着没啥事儿", True),
     ("The lift's given up on me somewhere round the sixteenth floor. On my own, no drama.", True),
     ("电梯坏了，停在一楼门开不开，里头没人，我就是报个修", False),
     ("the lift stopped with me in it but I forced the doors and climbed out, I'm out now", False),
-])
-def test_a_lift_stopped_with_someone_in_it_is_a_decisive_trapped_cue(engine, text, trapped):
-    """lexicon rule_patterns: a stopped lift whose door will not open, or that stopped 'with' someone."""
-    assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
-
-
-@pytest.mark.parametrize("text, trapped", [
     ("孩子 困车里 高温 嘴唇发白 不动了", True),
     ("玉泉营桥下 水没过引擎盖 女司机爬天窗出来了 坐车顶上", True),
     ("flood water rising in our ground floor flat grandma cant get out", True),
     ("我不是困车里了啊，是钥匙锁车里了，人在外头", False),
     ("平时坐车顶多俩钟头，今天到现在还没到", False),
     ("garage barrier stuck, cars cant get out of the car park", False),
+    ("我老伴儿在阳台晾衣服，胳膊让那升降晾衣架给卡住了，已经青了", True),
+    ("跟我对象吵架了，他把我锁阳台上了，外头零下好几度", True),
+    ("The balcony door locked behind me, I'm stuck out here on the 7th floor in my pyjamas", True),
+    ("孩子腿卡住了，刚才抹了肥皂拔出来了，没事", False),
+    ("隔壁的狗一整天都在叫，主人出差了，把狗关阳台上了", False),
 ])
-def test_held_in_a_car_or_on_its_roof_is_a_decisive_trapped_cue(engine, text, trapped):
-    """lexicon rule_patterns: '困车里', on a car's roof in the water, 'cant get out'."""
+def test_rule_patterns_of_someone_held_where_they_are_are_decisive_trapped_cues(engine, text, trapped):
+    """lexicon rule_patterns (thirtieth session): a limb caught and not yet out, a lift stopped with
+    someone in it, held in a car or on its roof in flood water, shut out on a balcony, 'cant get
+    out'; each with calls that must not match (out already, not a body part, an animal's, empty)."""
     assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
 
 
@@ -197,27 +189,11 @@ def test_held_in_a_car_or_on_its_roof_is_a_decisive_trapped_cue(engine, text, tr
     ("Dad fell off the ladder, he's sitting up and talking, no cuts, just embarrassed.", False),
     ("Someone slashed all four tyres overnight, I've got a photo of the knife cuts", False),
     ("Dad slipped yesterday, only had a bruise, he's totally fine, we want grab rails", False),
-])
-def test_a_persons_cuts_or_bruises_are_a_decisive_injured_cue(engine, text, injured):
-    """lexicon rule_patterns: wounds someone has now, with no floor on the model's reading."""
-    assert bool(Evidence(engine.features(text))("P", "injured")) is injured
-
-
-@pytest.mark.parametrize("text, injured", [
     ("报警人称：被一辆黑色SUV追尾，对方驾车逃逸，报警人颈部不适，车尾保险杠损坏。", True),
     ("Rear-ended at the lights, my neck's stiff, the other driver won't give his details.", True),
     ("昨天追尾脖子有点疼，今天没事了，就想问问保险怎么报", False),
 ])
-def test_a_neck_that_hurts_is_a_decisive_injured_cue(engine, text, injured):
+def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engine, text, injured):
+    """lexicon rule_patterns (thirtieth session): cuts, bruises or a neck that hurts, now, with no
+    floor on the model's reading; not when denied, healed or only told of the past."""
     assert bool(Evidence(engine.features(text))("P", "injured")) is injured
-
-
-@pytest.mark.parametrize("text, trapped", [
-    ("我老伴儿在阳台晾衣服，胳膊让那升降晾衣架给卡住了，已经青了", True),
-    ("跟我对象吵架了，他把我锁阳台上了，外头零下好几度", True),
-    ("The balcony door locked behind me, I'm stuck out here on the 7th floor in my pyjamas", True),
-    ("孩子腿卡住了，刚才抹了肥皂拔出来了，没事", False),
-    ("隔壁的狗一整天都在叫，主人出差了，把狗关阳台上了", False),
-])
-def test_a_limb_held_fast_or_someone_shut_on_a_balcony_is_a_decisive_trapped_cue(engine, text, trapped):
-    assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped

@@ -429,7 +429,9 @@ def _rule_pattern(spec: dict, en: bool) -> Pattern:
     words, verb, whole, _ = _pattern("F", "", {"agent": "", "gap": 0, **spec}, en)
     if spec.get("needs"):  # words one of which every match contains, each at a word's start: a
         # plain test before any regex runs, for a verb whose leading words are common ('have a cut')
-        words = tuple(spec["needs"]) if en else frozenset(w[0] for w in spec["needs"])
+        if not en:  # a Chinese pattern is found by the characters its match starts with
+            raise ValueError(f"rule pattern {spec['verb'][:40]!r}: needs is for English rules only")
+        words = tuple(spec["needs"])
     if spec.get("unless"):
         whole = re.compile(whole.pattern + rf"(?!.*?(?:{spec['unless']}))")
     plain = spec.get("decisive") is False

@@ -175,11 +175,20 @@ def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, poli
     ("The balcony door locked behind me, I'm stuck out here on the 7th floor in my pyjamas", True),
     ("孩子腿卡住了，刚才抹了肥皂拔出来了，没事", False),
     ("隔壁的狗一整天都在叫，主人出差了，把狗关阳台上了", False),
+    ("My neighbour's boyfriend locks her in the flat when he goes out, she messaged me", True),
+    ("The shop owner locked my son in the storeroom, says he stole a phone", True),
+    ("I locked my keys in the car, engine off, nobody inside", False),
+    ("She's sitting in the back office, nobody's locked her in, she just won't give the bag back", False),
+    ("Two men on the platform keep blocking her from the exit and laughing, she looks scared", True),
+    ("我表哥让人骗到外地传销窝点了，手机都给收了，人走不了", True),
+    ("我弟被骗去搞传销，上周已经逃出来了，现在在家", False),
+    ("楼上那家天天进进出出十几个人，怀疑是搞传销的", False),
 ])
 def test_rule_patterns_of_someone_held_where_they_are_are_decisive_trapped_cues(engine, text, trapped):
     """lexicon rule_patterns (thirtieth session): a limb caught and not yet out, a lift stopped with
     someone in it, held in a car or on its roof in flood water, shut out on a balcony, 'cant get
-    out'; each with calls that must not match (out already, not a body part, an animal's, empty)."""
+    out'; (thirty-first) locked in by someone, kept from the exit, held in a pyramid-selling den;
+    each with calls that must not match (out already, not a body part, an animal's, empty)."""
     assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
 
 
@@ -197,3 +206,20 @@ def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engi
     """lexicon rule_patterns (thirtieth session): cuts, bruises or a neck that hurts, now, with no
     floor on the model's reading; not when denied, healed or only told of the past."""
     assert bool(Evidence(engine.features(text))("P", "injured")) is injured
+
+
+@pytest.mark.parametrize("text, call_type", [
+    ("My sister took a whole packet of paracetamol after a row, she says she feels fine", "medical"),
+    ("Grandpa swallowed a handful of his heart pills by mistake, he's dizzy", "medical"),
+    ("Took a box of cereal to the neighbours and they slammed the door on me", None),
+    ("小区里一辆私家车倒车时撞倒了一个老人，老人坐地上起不来", "police_matter"),
+    ("电动车撞到护栏上了，车坏了，人没事", None),
+    ("A bus pulled out and ran over my foot at the stop, the driver just kept going", "police_matter"),
+    ("The soup went over my foot when the waiter tripped, it's red and stinging", None),
+])
+def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_call_type(engine, text, call_type):
+    """lexicon rule_patterns (thirty-first session): an overdose taken is a medical call, a vehicle
+    that knocks a person down or goes over a foot a traffic accident (police_matter); a box taken
+    to the neighbours, a vehicle into a railing and soup over a foot are neither."""
+    ev = Evidence(engine.features(text))
+    assert {t for t in ("medical", "police_matter") if ev("K", t)} == ({call_type} if call_type else set())

@@ -216,10 +216,13 @@ def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engi
     ("电动车撞到护栏上了，车坏了，人没事", None),
     ("A bus pulled out and ran over my foot at the stop, the driver just kept going", "police_matter"),
     ("The soup went over my foot when the waiter tripped, it's red and stinging", None),
+    ("小区门口那几个石墩子让人偷了俩，晚上骑车容易撞上", "police_matter"),
+    ("我钱包找不着了，一开始以为让人偷了，后来想起来落在饭馆了", None),
 ])
 def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_call_type(engine, text, call_type):
     """lexicon rule_patterns (thirty-first session): an overdose taken is a medical call, a vehicle
-    that knocks a person down or goes over a foot a traffic accident (police_matter); a box taken
-    to the neighbours, a vehicle into a railing and soup over a foot are neither."""
+    that knocks a person down or goes over a foot a traffic accident (police_matter), a thing
+    stolen ('让人偷了') a theft; a box taken to the neighbours, a vehicle into a railing, soup over a
+    foot and a wallet left in a restaurant are none of them."""
     ev = Evidence(engine.features(text))
     assert {t for t in ("medical", "police_matter") if ev("K", t)} == ({call_type} if call_type else set())

@@ -183,12 +183,17 @@ def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, poli
     ("我表哥让人骗到外地传销窝点了，手机都给收了，人走不了", True),
     ("我弟被骗去搞传销，上周已经逃出来了，现在在家", False),
     ("楼上那家天天进进出出十几个人，怀疑是搞传销的", False),
+    ("讨债的堵在宿舍门口，拿着棍子说今天谁也别想出去", True),
+    ("The driver won't unlock the doors until I pay him double, we're parked on the ring road", True),
+    ("The foreman locked two new workers inside the container office overnight", True),
+    ("Driver finally unlocked it and let me out, I'm home now, just want to report him", False),
 ])
 def test_rule_patterns_of_someone_held_where_they_are_are_decisive_trapped_cues(engine, text, trapped):
     """lexicon rule_patterns (thirtieth session): a limb caught and not yet out, a lift stopped with
     someone in it, held in a car or on its roof in flood water, shut out on a balcony, 'cant get
-    out'; (thirty-first) locked in by someone, kept from the exit, held in a pyramid-selling den;
-    each with calls that must not match (out already, not a body part, an animal's, empty)."""
+    out'; (thirty-first) locked in by someone, kept from the exit, held in a pyramid-selling den,
+    'nobody leaves', a car not unlocked; each with calls that must not match (out already, not a
+    body part, an animal's, empty)."""
     assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
 
 

@@ -187,13 +187,17 @@ def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, poli
     ("The driver won't unlock the doors until I pay him double, we're parked on the ring road", True),
     ("The foreman locked two new workers inside the container office overnight", True),
     ("Driver finally unlocked it and let me out, I'm home now, just want to report him", False),
+    ("工地上一个工人的脚卡在搅拌机底下了，机器已经停了", True),
+    ("孩子的手卡在椅子缝里了，刚才用洗洁精弄出来了，没事", False),
+    ("我刚才被两个人推上了一辆面包车，现在车开着，我偷偷发的消息", True),
+    ("老人晕倒了，被人拉上车送医院了，我们是路过的", False),
 ])
 def test_rule_patterns_of_someone_held_where_they_are_are_decisive_trapped_cues(engine, text, trapped):
     """lexicon rule_patterns (thirtieth session): a limb caught and not yet out, a lift stopped with
     someone in it, held in a car or on its roof in flood water, shut out on a balcony, 'cant get
     out'; (thirty-first) locked in by someone, kept from the exit, held in a pyramid-selling den,
-    'nobody leaves', a car not unlocked; each with calls that must not match (out already, not a
-    body part, an animal's, empty)."""
+    'nobody leaves', a car not unlocked, a limb held under a wheel, pushed into a car; each with
+    calls that must not match (out already, not a body part, an animal's, empty, a ride to hospital)."""
     assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
 
 

@@ -220,6 +220,7 @@ def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engi
 @pytest.mark.parametrize("text, call_type", [
     ("My sister took a whole packet of paracetamol after a row, she says she feels fine", "medical"),
     ("Grandpa swallowed a handful of his heart pills by mistake, he's dizzy", "medical"),
+    ("我妈跟我爸吵完架，把一整板安眠药都吃了，现在叫不太醒", "medical"),
     ("Took a box of cereal to the neighbours and they slammed the door on me", None),
     ("小区里一辆私家车倒车时撞倒了一个老人，老人坐地上起不来", "police_matter"),
     ("电动车撞到护栏上了，车坏了，人没事", None),

@@ -1098,3 +1098,15 @@ def test_a_rule_pattern_with_an_unknown_key_is_refused():
     assert "damage@falling_object" in {h[1] for h in tags["pos"]}
     with pytest.raises(ValueError, match="unknown keys"):
         _rule_pattern({"flags": ["damage"], "on_type": "falling_object", "verb": "凹陷"}, en=False)
+
+
+def test_a_rule_pattern_floor_is_only_for_a_rule_with_a_type():
+    """`floor: false` lets a rule's call type count however unlikely the model finds it; on a rule
+    with no type it would mean nothing, so the lexicon is refused rather than read."""
+    from services.classifier.engine.lexicon import _rule_pattern
+    *_, tags = _rule_pattern({"flags": [], "type": "police_matter", "floor": False, "verb": "撞倒"}, en=False)
+    assert {(h[0], h[1]) for h in tags["pos"]} == {("K", "police_matter"), ("N", "police_matter")}
+    *_, tags = _rule_pattern({"flags": [], "type": "police_matter", "verb": "撞倒"}, en=False)
+    assert {(h[0], h[1]) for h in tags["pos"]} == {("K", "police_matter")}
+    with pytest.raises(ValueError, match="floor is for a rule with a type"):
+        _rule_pattern({"flags": ["damage"], "floor": False, "verb": "凹陷"}, en=False)

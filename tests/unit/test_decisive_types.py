@@ -26,6 +26,16 @@ def test_not_when_the_model_all_but_rules_the_type_out(engine):
     assert choose_type(ev, type_probs("water_leak", DECISIVE_TYPE_FLOOR / 2), 0.3, []) == "water_leak"
 
 
+def test_a_rule_without_a_floor_decides_even_what_the_model_rules_out(engine):
+    """lexicon rule patterns with `floor: false` (thirty-first session): a vehicle that knocked a
+    person down is a traffic accident even when the model reads the call medical at 0.99."""
+    ev = Evidence(engine.features("A taxi just knocked down an old man on the crossing, he can't stand up"))
+    probs = {t: 0.99 if t == "medical" else DECISIVE_TYPE_FLOOR / 2 for t in TYPES}
+    assert choose_type(ev, probs, 0.3, reasons := []) == "police_matter", reasons
+    ev = Evidence(engine.features(FUSE_BOX))  # an ordinary decisive cue keeps its floor
+    assert choose_type(ev, type_probs("water_leak", DECISIVE_TYPE_FLOOR / 2), 0.3, []) == "water_leak"
+
+
 def test_a_denied_cue_decides_nothing(engine):
     ev = Evidence(engine.features(NO_SMOKE))
     assert choose_type(ev, type_probs("water_leak", 0.05), 0.3, []) == "water_leak"

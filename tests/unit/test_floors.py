@@ -226,6 +226,9 @@ def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engi
     ("电动车撞到护栏上了，车坏了，人没事", None),
     ("A bus pulled out and ran over my foot at the stop, the driver just kept going", "police_matter"),
     ("The soup went over my foot when the waiter tripped, it's red and stinging", None),
+    ("I'm the driver. I hit a woman who stepped out between parked cars, she's sitting up", "police_matter"),
+    ("Scooter versus taxi at the Renmin Road lights, both riders standing", "police_matter"),
+    ("A toy truck came off a balcony and hit my son on the head, small cut", None),
     ("小区门口那几个石墩子让人偷了俩，晚上骑车容易撞上", "police_matter"),
     ("我钱包找不着了，一开始以为让人偷了，后来想起来落在饭馆了", None),
 ])

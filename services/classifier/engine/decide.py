@@ -48,7 +48,8 @@ UNCUED_FLAG = 0.9  # a flag with no cue word in the text needs this model probab
 # plain cue only when the model finds it more likely than not.
 DENIED_BAR = 0.5
 # A decisive type cue (lexicon `decisive`: '踩踏了', 'fuse box is smoking') decides the call type
-# unless the model all but rules that type out.
+# unless the model all but rules that type out; a rule pattern with `floor: false` (its N cue:
+# 'a taxi just knocked down an old man') decides it whatever the model reads.
 DECISIVE_TYPE_FLOOR = 0.01
 # 'Nobody inside' holds back the net's 119 only on a call the model finds no fire (_nobody_inside).
 NOBODY_FIRE_BELOW = 0.1
@@ -145,7 +146,8 @@ def choose_type(ev: Evidence, type_p: dict[str, float], police_bar: float, reaso
         top = max((t for t in type_p if t != POLICE_TYPE), key=type_p.__getitem__)
     if not ev("V", "type"):  # '我刚才说踩踏了，是我看错了': a correction voids the decisive cues
         # a crowd crush ('踩踏了') is police work whatever else the call says
-        decisive = [t for t in type_p if t != top and ev("K", t) and type_p[t] >= DECISIVE_TYPE_FLOOR]
+        decisive = [t for t in type_p if t != top and ev("K", t)
+                    and (type_p[t] >= DECISIVE_TYPE_FLOOR or ev("N", t))]
         if decisive:
             t = max(decisive, key=type_p.__getitem__)
             reasons.append(f"type {t} ({type_p[t]:.2f}): decisive cues {_fmt(ev('K', t))} (model's type was {top})")

@@ -255,7 +255,7 @@ class Lexicon:
             if s <= at < e:
                 itself = "injured" in flags
                 kept = [h for h in found if h[6] not in flags
-                        and not (itself and h[0] == "K" and h[1] in _NOT_FOR_ANIMALS)]
+                        and not (itself and h[0] in ("K", "N") and h[1] in _NOT_FOR_ANIMALS)]
                 if len(kept) < len(found):
                     aside.setdefault(j, set()).update(h[6] for h in found if h[6] in flags)
                 return kept
@@ -427,6 +427,10 @@ def _rule_pattern(spec: dict, en: bool) -> Pattern:
     undone later in the call (`unless`: '孩子掉河里了 已经捞上来了')."""
     spec = _rule_keys(spec)
     words, verb, whole, _ = _pattern("F", "", {"agent": "", "gap": 0, **spec}, en)
+    if en and not spec.get("agent"):  # the verb alone, wherever a word starts: at the call's
+        # start and after a full stop too ('Scooter versus taxi at the lights'), where the agent
+        # form needs a word and a space before it
+        whole = verb
     if spec.get("needs"):  # words one of which every match contains, each at a word's start: a
         # plain test before any regex runs, for a verb whose leading words are common ('have a cut')
         if not en:  # a Chinese pattern is found by the characters its match starts with
@@ -443,12 +447,16 @@ def _rule_pattern(spec: dict, en: bool) -> Pattern:
     tags = [(kind, flag + on if kind == "S" else flag) for flag in spec["flags"] for kind in kinds]
     if spec.get("type"):  # and a decisive cue of that call type ('a person in the water' is medical)
         tags.append(("K", spec["type"]))
+        if spec.get("floor") is False:  # which counts however unlikely the model finds the type
+            tags.append(("N", spec["type"]))
+    elif "floor" in spec:
+        raise ValueError(f"rule pattern {spec['verb'][:40]!r}: floor is for a rule with a type")
     # the hits of make_hit without their model feature: the model was never trained on them
     pos = [h[:5] + (None,) + h[6:] for h in (make_hit(kind, label, "pattern", "pos") for kind, label in tags)]
     return words, verb, whole, {"pos": pos, "neg": [], "unc": []}
 
 
-_RULE_KEYS = frozenset({"flags", "person", "type", "on", "decisive", "unless", "agent", "verb", "gap", "needs"})
+_RULE_KEYS = frozenset({"flags", "person", "type", "floor", "on", "decisive", "unless", "agent", "verb", "gap", "needs"})
 
 
 def _rule_keys(spec: dict) -> dict:

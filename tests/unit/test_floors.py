@@ -230,12 +230,16 @@ def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engi
     ("Scooter versus taxi at the Renmin Road lights, both riders standing", "police_matter"),
     ("A toy truck came off a balcony and hit my son on the head, small cut", None),
     ("小区门口那几个石墩子让人偷了俩，晚上骑车容易撞上", "police_matter"),
+    ("来电：某小区地下车库两辆电动车电瓶被盗，监控已调取。", "police_matter"),
+    ("报警人称：其钱包遗落在出租车上，非被盗，咨询如何找回。", None),
+    ("遇上碰瓷的了，有个老头故意往我车上撞，躺地上张嘴要两千", "police_matter"),
     ("我钱包找不着了，一开始以为让人偷了，后来想起来落在饭馆了", None),
 ])
 def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_call_type(engine, text, call_type):
     """lexicon rule_patterns (thirty-first session): an overdose taken is a medical call, a vehicle
     that knocks a person down or goes over a foot a traffic accident (police_matter), a thing
-    stolen ('让人偷了') a theft; a box taken to the neighbours, a vehicle into a railing, soup over a
-    foot and a wallet left in a restaurant are none of them."""
+    stolen ('让人偷了', '被盗') a theft, a staged collision (碰瓷) police work; a box taken to the
+    neighbours, a vehicle into a railing, soup over a foot, a wallet left in a restaurant or in a
+    taxi ('非被盗') are none of them."""
     ev = Evidence(engine.features(text))
     assert {t for t in ("medical", "police_matter") if ev("K", t)} == ({call_type} if call_type else set())

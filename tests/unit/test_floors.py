@@ -191,6 +191,7 @@ def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, poli
     ("孩子的手卡在椅子缝里了，刚才用洗洁精弄出来了，没事", False),
     ("我刚才被两个人推上了一辆面包车，现在车开着，我偷偷发的消息", True),
     ("老人晕倒了，被人拉上车送医院了，我们是路过的", False),
+    ("网约车司机一直骂人，我说想下车他就是不停，还在高速上开", True),
 ])
 def test_rule_patterns_of_someone_held_where_they_are_are_decisive_trapped_cues(engine, text, trapped):
     """lexicon rule_patterns (thirtieth session): a limb caught and not yet out, a lift stopped with
@@ -233,13 +234,15 @@ def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engi
     ("来电：某小区地下车库两辆电动车电瓶被盗，监控已调取。", "police_matter"),
     ("报警人称：其钱包遗落在出租车上，非被盗，咨询如何找回。", None),
     ("遇上碰瓷的了，有个老头故意往我车上撞，躺地上张嘴要两千", "police_matter"),
+    ("桥上有个小伙子翻到护栏外边了，一直往下看，快来人", "police_matter"),
+    ("Pretty sure the guys in the white van are dealing drugs by the school gate every afternoon", "police_matter"),
     ("我钱包找不着了，一开始以为让人偷了，后来想起来落在饭馆了", None),
 ])
 def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_call_type(engine, text, call_type):
     """lexicon rule_patterns (thirty-first session): an overdose taken is a medical call, a vehicle
     that knocks a person down or goes over a foot a traffic accident (police_matter), a thing
-    stolen ('让人偷了', '被盗') a theft, a staged collision (碰瓷) police work; a box taken to the
-    neighbours, a vehicle into a railing, soup over a foot, a wallet left in a restaurant or in a
-    taxi ('非被盗') are none of them."""
+    stolen ('让人偷了', '被盗') a theft, a staged collision (碰瓷), someone over a railing and drugs
+    sold police work; a box taken to the neighbours, a vehicle into a railing, soup over a foot,
+    a wallet left in a restaurant or in a taxi ('非被盗') are none of them."""
     ev = Evidence(engine.features(text))
     assert {t for t in ("medical", "police_matter") if ev("K", t)} == ({call_type} if call_type else set())

@@ -192,13 +192,23 @@ def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, poli
     ("我刚才被两个人推上了一辆面包车，现在车开着，我偷偷发的消息", True),
     ("老人晕倒了，被人拉上车送医院了，我们是路过的", False),
     ("网约车司机一直骂人，我说想下车他就是不停，还在高速上开", True),
+    ("商场那个扶梯旁边的电梯关人了 好像是两个学生", True),
+    ("刚才报的电梯关人，物业已经把人弄出来了，电梯还停着", False),
+    ("滑雪场缆车停了，我们在上面吊着快半小时了，手都冻僵了", True),
+    ("我车停在索道站停车场，让人划了一道", False),
+    ("The cable car's been stuck above the valley for half an hour, we're four in the cabin, all fine", True),
+    ("Paint tin fell off the window cleaners' gondola onto my car bonnet", False),
+    ("Massage parlour owner has locked the door and says I can't go until I pay 3,000", True),
+    ("The cabbie locked the doors, I paid him double and got out, I have his plate number", False),
 ])
 def test_rule_patterns_of_someone_held_where_they_are_are_decisive_trapped_cues(engine, text, trapped):
     """lexicon rule_patterns (thirtieth session): a limb caught and not yet out, a lift stopped with
     someone in it, held in a car or on its roof in flood water, shut out on a balcony, 'cant get
     out'; (thirty-first) locked in by someone, kept from the exit, held in a pyramid-selling den,
-    'nobody leaves', a car not unlocked, a limb held under a wheel, pushed into a car; each with
-    calls that must not match (out already, not a body part, an animal's, empty, a ride to hospital)."""
+    'nobody leaves', a car not unlocked, a limb held under a wheel, pushed into a car; (thirty-second)
+    a lift 'shutting people in', a cable car stopped with people on it, the doors locked on someone;
+    each with calls that must not match (out already, not a body part, an animal's, empty, a ride to
+    hospital, a car park, a thing fallen from a gondola, paid and got out)."""
     assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
 
 

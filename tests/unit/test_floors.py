@@ -247,12 +247,17 @@ def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engi
     ("桥上有个小伙子翻到护栏外边了，一直往下看，快来人", "police_matter"),
     ("Pretty sure the guys in the white van are dealing drugs by the school gate every afternoon", "police_matter"),
     ("我钱包找不着了，一开始以为让人偷了，后来想起来落在饭馆了", None),
+    ("Auntie Lin, 83, got lost on her way back from the clinic, she has no phone with her", "police_matter"),
+    ("Our grandad wandered off from the care home after lunch and nobody has seen him", "police_matter"),
+    ("My son went missing at the fair but a guard found him, he's with us now, thank you", None),
+    ("Grandma lost her purse on the bus, nothing was taken from it, where is lost property?", None),
 ])
 def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_call_type(engine, text, call_type):
     """lexicon rule_patterns (thirty-first session): an overdose taken is a medical call, a vehicle
     that knocks a person down or goes over a foot a traffic accident (police_matter), a thing
     stolen ('让人偷了', '被盗') a theft, a staged collision (碰瓷), someone over a railing and drugs
-    sold police work; a box taken to the neighbours, a vehicle into a railing, soup over a foot,
-    a wallet left in a restaurant or in a taxi ('非被盗') are none of them."""
+    sold police work; (thirty-second) a relative lost or gone missing a missing person (police);
+    a box taken to the neighbours, a vehicle into a railing, soup over a foot, a wallet left in a
+    restaurant or in a taxi ('非被盗'), a child found again, a purse lost are none of them."""
     ev = Evidence(engine.features(text))
     assert {t for t in ("medical", "police_matter") if ev("K", t)} == ({call_type} if call_type else set())

@@ -200,13 +200,15 @@ def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, poli
     ("Paint tin fell off the window cleaners' gondola onto my car bonnet", False),
     ("Massage parlour owner has locked the door and says I can't go until I pay 3,000", True),
     ("The cabbie locked the doors, I paid him double and got out, I have his plate number", False),
+    ("间按摩店拉埋闸唔畀我走，要我畀三千蚊", True),
 ])
 def test_rule_patterns_of_someone_held_where_they_are_are_decisive_trapped_cues(engine, text, trapped):
     """lexicon rule_patterns (thirtieth session): a limb caught and not yet out, a lift stopped with
     someone in it, held in a car or on its roof in flood water, shut out on a balcony, 'cant get
     out'; (thirty-first) locked in by someone, kept from the exit, held in a pyramid-selling den,
     'nobody leaves', a car not unlocked, a limb held under a wheel, pushed into a car; (thirty-second)
-    a lift 'shutting people in', a cable car stopped with people on it, the doors locked on someone;
+    a lift 'shutting people in', a cable car stopped with people on it, the doors locked on someone,
+    not let go in Cantonese (唔畀走);
     each with calls that must not match (out already, not a body part, an animal's, empty, a ride to
     hospital, a car park, a thing fallen from a gondola, paid and got out)."""
     assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
@@ -221,10 +223,15 @@ def test_rule_patterns_of_someone_held_where_they_are_are_decisive_trapped_cues(
     ("报警人称：被一辆黑色SUV追尾，对方驾车逃逸，报警人颈部不适，车尾保险杠损坏。", True),
     ("Rear-ended at the lights, my neck's stiff, the other driver won't give his details.", True),
     ("昨天追尾脖子有点疼，今天没事了，就想问问保险怎么报", False),
+    ("讨薪的时候让保安按在地上，脸都给打肿了，眼眶也青了", True),
+    ("小区门口那块石头让人拿锤子砸破了，石头都碎成几块", False),
+    ("广场上几个小年轻拿烟花对着人放，一个大姐脸上给崩伤了", True),
+    ("楼下放了一晚上鞭炮，炸了两个钟头，没伤到人，就是吵", False),
 ])
 def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engine, text, injured):
     """lexicon rule_patterns (thirtieth session): cuts, bruises or a neck that hurts, now, with no
-    floor on the model's reading; not when denied, healed or only told of the past."""
+    floor on the model's reading; (thirty-second) a face beaten bloody or swollen, fireworks that hit
+    someone; not when denied, healed, only told of the past, or a stone's or an hour's 头."""
     assert bool(Evidence(engine.features(text))("P", "injured")) is injured
 
 

@@ -28,7 +28,7 @@ from services.classifier.engine.features import extract
 from services.classifier.engine.lexicon import load_lexicon
 from services.classifier.engine.model import MODEL_FILE, write_model
 from services.classifier.train_floors import tune_floors
-from services.classifier.train_hidden import export_hidden, fit_hidden, hidden_probs
+from services.classifier.train_hidden import HIDDEN, export_hidden, fit_hidden, hidden_probs
 from services.classifier.train_net import decided_rows, fit_net
 
 TYPES = [t.value for t in CallType]
@@ -252,9 +252,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="call type from the hidden layer (default) or from the linear head alone")
     ap.add_argument("--oof-by-source", action=argparse.BooleanOptionalAction, default=OOF_BY_SOURCE,
                     help="out-of-fold readings with whole sources (writers) left out")
+    ap.add_argument("--width", type=int, default=HIDDEN["width"], help="hidden units")
+    ap.add_argument("--epochs", type=int, default=HIDDEN["epochs"], help="passes of the hidden layer")
+    ap.add_argument("--levels", type=int, default=HIDDEN["levels"],
+                    help="stored hidden rows run from -levels to levels (file size)")
     ap.add_argument("--out", default=str(MODEL_FILE))
     args = ap.parse_args(argv)
     set_hidden(args.hidden)
+    HIDDEN.update(width=args.width, epochs=args.epochs, levels=args.levels)
     args.c_flag = args.c_flag or args.c
     train, heldout = split(load_corpus())
     lexicon = load_lexicon()

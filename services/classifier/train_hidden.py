@@ -13,9 +13,11 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 from threadpoolctl import threadpool_limits
 
-from services.classifier.engine.hidden import encode_rows
+from services.classifier.engine.hidden import LEVELS, encode_rows
 
-HIDDEN = {"width": 64, "alpha": 1e-4, "batch_size": 512, "epochs": 12, "seed": 1}
+# `levels`: the stored rows run from -levels to levels (engine/hidden.py); train.py --width,
+# --epochs and --levels change these for a trial.
+HIDDEN = {"width": 64, "alpha": 1e-4, "batch_size": 512, "epochs": 12, "seed": 1, "levels": LEVELS}
 
 
 def fit_hidden(X, y_type) -> MLPClassifier:
@@ -40,7 +42,7 @@ def export_hidden(clf: MLPClassifier, rows: np.ndarray, types: list[str]) -> dic
     its own). `rows`: the first layer's rows of the exported features, in the order of the file's
     `weights` (already scaled as the linear rows are)."""
     w2 = clf.coefs_[1]
-    rows_bytes, scales = encode_rows(rows)
+    rows_bytes, scales = encode_rows(rows, HIDDEN["levels"])
     out = np.zeros((w2.shape[0], len(types)))
     out_bias = np.full(len(types), -30.0)
     for ci, t in enumerate(clf.classes_):

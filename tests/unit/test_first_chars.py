@@ -5,7 +5,7 @@ import re
 import pytest
 
 from services.classifier.engine import load_engine
-from services.classifier.engine.first_chars import first_chars
+from services.classifier.engine.first_chars import anchor_chars, first_chars
 
 
 @pytest.mark.parametrize("regex,chars", [
@@ -29,18 +29,39 @@ def test_first_chars_gives_up_when_the_start_is_open(regex):
     assert first_chars(regex) is None
 
 
-def test_every_lexicon_pattern_match_starts_with_one_of_its_first_chars():
+def test_every_lexicon_pattern_match_holds_one_of_its_anchor_chars():
+    """The lexicon runs a Chinese pattern only on calls holding one of its anchor characters: sound
+    only if every match of the whole pattern holds one."""
     engine = load_engine()
     texts = ["有个孩子掉进河里了", "楼上掉下来个螺丝刀 插我车引擎盖上了", "两辆电动车撞了", "我被烟呛到了",
-             "有人把井盖偷走了", "单元门口有个炸弹", "大货车把摩托车压底下了", "他堵着门不准我走"]
+             "有人把井盖偷走了", "单元门口有个炸弹", "大货车把摩托车压底下了", "他堵着门不准我走",
+             "电梯关人了 里面两个老人", "我老公把我反锁在屋里了", "我爸三天没见着人了"]
     checked = 0
-    for first, verb, _, _ in engine.lexicon._zh_patterns:
-        assert first is not None, verb.pattern  # every Chinese pattern of the shipped lexicon has one
+    for anchor, _, rx, _ in engine.lexicon._zh_patterns:
+        assert anchor is not None, rx.pattern  # every Chinese pattern of the shipped lexicon has one
         for t in texts:
-            for m in re.finditer(verb, t):
-                assert t[m.start()] in first, (verb.pattern, t)
+            for m in rx.finditer(t):
+                assert anchor & set(m.group()), (rx.pattern[:60], t)
                 checked += 1
     assert checked >= len(texts)
+
+
+@pytest.mark.parametrize("regex,chars", [
+    ("(?:人|我|他)(?:被)?车撞", "撞"),  # a rare part every match passes through, not the first
+    ("(?:人|我)[^。]{0,3}?(?:掉|落)(?:进|入)?水里", "水"),  # after an open gap
+    ("(?:x车从|.把)", "x把"),  # alternatives: one set from each
+    ("(?:甲|乙)|(?:丙)丁", "甲乙丁"),
+    ("[^，。]{0,8}?(?:爬|攀)", "爬攀"),  # no first character, but a verb
+    ("(?<!交)关人", "关"),  # a look-behind is no part of the match
+])
+def test_anchor_chars_finds_a_rare_part_every_match_holds(regex, chars):
+    weight = {"人": 100, "我": 100, "他": 100, "车": 50, "从": 2, "丙": 50}.get
+    assert anchor_chars(regex, lambda ch: weight(ch, 1)) == frozenset(chars)
+
+
+@pytest.mark.parametrize("regex", ["(?:车)?", "[^，。]+", ".{2}", "x*"])
+def test_anchor_chars_gives_up_when_a_match_need_hold_nothing_listed(regex):
+    assert anchor_chars(regex, lambda ch: 1) is None
 
 
 def test_every_english_pattern_match_has_a_word_with_the_first_letters_of_a_leading_word():

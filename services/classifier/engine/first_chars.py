@@ -17,6 +17,8 @@ except ImportError:  # pragma: no cover - other Pythons
     _c = _p = None
 
 _MAX_RANGE = 512  # a character range wider than this is treated as 'anything'
+_REPEATS = tuple(op for op in (getattr(_c, n, None) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"))
+                 if op is not None) if _c is not None else ()
 
 
 def first_chars(regex: str) -> frozenset[str] | None:
@@ -28,6 +30,49 @@ def first_chars(regex: str) -> frozenset[str] | None:
     except (TypeError, ValueError, re.error, _Unknown):
         return None
     return None if nullable or not chars else frozenset(chars)
+
+
+def anchor_chars(regex: str, weight) -> frozenset[str] | None:
+    """Characters one of which every match of `regex` holds, the cheapest set found: the first
+    characters of the match, or of any part every match passes through (the verb after an open
+    gap: '[^，。]{0,8}?(?:爬|攀)' always holds 爬 or 攀), or for alternatives the union of each one's
+    set. `weight(ch)` is how common a character is; the set of least total weight wins. None when
+    no such set is found."""
+    if _p is None:
+        return None
+    try:
+        items = list(_p.parse(regex))
+    except (TypeError, ValueError, re.error):
+        return None
+    return _cheapest(items, lambda s: (sum(map(weight, s)), len(s), sorted(s)))
+
+
+def _cheapest(items: list, cost) -> frozenset[str] | None:
+    """The cheapest character set one of which every match of the sequence `items` holds."""
+    found: list[frozenset[str]] = []
+    try:
+        chars, nullable = _sequence(items)
+        if chars and not nullable:
+            found.append(frozenset(chars))
+    except _Unknown:
+        pass
+    for op, av in items:
+        if op is _c.SUBPATTERN:
+            best = _cheapest(list(av[-1]), cost)
+        elif op in _REPEATS:
+            best = _cheapest(list(av[2]), cost) if av[0] >= 1 else None
+        elif op is _c.BRANCH:  # one of the alternatives: the union of each one's set
+            sets = [_cheapest(list(seq), cost) for seq in av[1]]
+            best = frozenset().union(*sets) if all(sets) else None
+        else:
+            try:
+                chars, nullable = _element(op, av)
+            except _Unknown:
+                continue
+            best = frozenset(chars) if chars and not nullable else None
+        if best:
+            found.append(best)
+    return min(found, key=cost) if found else None
 
 
 class _Unknown(Exception):

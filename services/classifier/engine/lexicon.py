@@ -17,12 +17,13 @@ import yaml
 
 from services.classifier.engine import kernel
 from services.classifier.engine.animals import AnimalClauses, Span
-from services.classifier.engine.first_chars import first_chars
+from services.classifier.engine.first_chars import anchor_chars, first_chars
 from services.classifier.engine.negation import NegationScope, Status
 from services.classifier.engine.pinyin import PINYIN_FILE, PinyinReader
 from services.classifier.engine.pinyin import load_table as load_pinyin
 from services.classifier.engine.spelling import ENGLISH_FILE, SpellRepair, load_words
-from services.classifier.engine.sounds import COMMON_FILE, SOUNDS_FILE, SoundRepair, load_common, load_table
+from services.classifier.engine.sounds import (COMMON_FILE, FUNCTION_CHARS, SOUNDS_FILE, SoundRepair, load_common,
+                                               load_table)
 from services.classifier.engine.text import SIMPLIFIED_FILE, Normalizer, en_tokens, load_simplified
 
 LEXICON_FILE = Path(__file__).resolve().parents[1] / "data" / "lexicon.yaml"
@@ -169,8 +170,12 @@ class Lexicon:
             self._zh_patterns.append(_rule_pattern(_named_parts(spec_p, words), en=False))
         for spec_p in rules.get("en") or []:
             self._en_patterns.append(_rule_pattern(_named_parts(spec_p, words), en=True))
-        # A Chinese pattern by each character its verb can start with (engine/first_chars.py): a
-        # call runs only the patterns whose verb can start in it, in lexicon order.
+        # A Chinese pattern by the characters one of which its every match holds, the rarest such
+        # set (engine/first_chars.py; the verb's first characters when none is found): a call runs
+        # only the patterns whose characters it holds, in lexicon order.
+        weight = _char_weight()
+        self._zh_patterns = [(anchor_chars(rx.pattern, weight) or first, verb, rx, tags)
+                             for first, verb, rx, tags in self._zh_patterns]
         self._zh_by_char: dict[str, list[int]] = {}
         self._zh_always = [k for k, p in enumerate(self._zh_patterns) if p[0] is None]
         for k, p in enumerate(self._zh_patterns):
@@ -180,6 +185,12 @@ class Lexicon:
         # An English pattern's match starts a word with one of its leading words, so the call has a
         # word starting with that word's first three letters: a set test before the substring tests.
         self._en_pre3 = [_first_three(p[0]) for p in self._en_patterns]
+        self._en_always = [k for k, pre3 in enumerate(self._en_pre3) if pre3 is None]
+        self._en_by_pre3: dict[str, list[int]] = {}
+        for k, pre3 in enumerate(self._en_pre3):
+            for start in pre3 or ():
+                self._en_by_pre3.setdefault(start, []).append(k)
+        self._en_pre3_keys = frozenset(self._en_by_pre3)
         self.labels = sorted(spec["types"]), sorted(spec["flags"])
         # Sound-alike repair of the Chinese cue words (and the rewrite targets), when switched on.
         self.sounds = None
@@ -380,12 +391,14 @@ class Lexicon:
             if status is None:
                 status = scope.en_status(tokens, k)
             hits += self._outside_animals(self._en1[tokens[k]][status], k, animal, aside)
-        starts = {tok[:3] for tok in tokens}
-        for (words, verb, rx, tags), pre3 in zip(self._en_patterns, self._en_pre3):
+        todo = set(self._en_always)
+        for start in self._en_pre3_keys.intersection([tok[:3] for tok in tokens]):
+            todo.update(self._en_by_pre3[start])
+        patterns = self._en_patterns
+        for k in sorted(todo):
+            words, verb, rx, tags = patterns[k]
             # Plain tests of the agent's words first: most calls have none of them, and a regex of
             # many alternatives costs a test per alternative at every position.
-            if pre3 is not None and pre3.isdisjoint(starts):
-                continue
             if words is not None and not any(map(t.__contains__, words)):
                 continue
             m = verb.search(t) and rx.search(t)
@@ -544,6 +557,22 @@ def _top_level(rx: str) -> tuple[list[int], int | None]:
 def _named(hits: list[Hit], text: str) -> list[Hit]:
     """Pattern hits carry the matched words as their cue, for reasons."""
     return [h[:2] + (text,) + h[3:] for h in hits]
+
+
+def _char_weight() -> Callable[[str], int]:
+    """How common a Chinese character is: the number of common words (data/common_words.txt)
+    that hold it, plus one; a grammar word's character (了, 在, 没 …), which few dictionary words
+    hold but nearly every call does, counts as the most common. Used only to pick the cheapest
+    pre-test of a pattern."""
+    counts: dict[str, int] = {}
+    if COMMON_FILE.exists():
+        for word in load_common():
+            for ch in word:
+                counts[ch] = counts.get(ch, 0) + 1
+    top = max(counts.values(), default=1)
+    for ch in FUNCTION_CHARS:
+        counts[ch] = top
+    return lambda ch: counts.get(ch, 0) + 1
 
 
 def load_lexicon(path: Path = LEXICON_FILE) -> Lexicon:

@@ -112,3 +112,38 @@ def test_kernel_matches_python_on_random_text():
         keys = grams.keys(text, latin, zh_neg_grams(text) if not text.isascii() else ())
         expect = {kernel._grams.key(g) for g in ngrams(text, 2, latin, True)}
         assert set(struct.unpack(f"<{len(keys) // 8}Q", keys)) == expect, repr(text)
+
+
+def _find_words(words: list[str], text: str, first: bool) -> list[tuple[int, int]]:
+    """kernel.word_finder's contract, spelt out: every word at every offset, in list order."""
+    out = []
+    for i in range(len(text)):
+        for j, w in enumerate(words):
+            if text.startswith(w, i):
+                out.append((i, j))
+                if first:
+                    break
+    return out
+
+
+def test_word_finder_finds_every_word_by_offset_then_list_order():
+    find = kernel.word_finder(["没人受伤", "受伤了", "受伤", "人受"])
+    text = "两人受伤了 没人受伤"
+    assert find(text) == [(1, 3), (2, 1), (2, 2), (6, 0), (7, 3), (8, 2)]
+    assert find(text, True) == [(1, 3), (2, 1), (6, 0), (7, 3), (8, 2)]  # the first of the list only
+    assert find("") == [] and find("受") == [] and kernel.word_finder([])("受伤") == []
+    with pytest.raises(ValueError):
+        kernel.word_finder(["受"])
+
+
+@needs_kernel
+def test_word_finder_matches_its_contract_on_random_text():
+    import random
+    rng = random.Random(11)
+    words = ["没人", "没人受伤", "受伤", "受伤了", "a'b", "no one", "\ud800a", "\U0001F525火", "漏水漏", "伤了"]
+    alphabet = list("ab '没人受伤了漏水火") + ["no one", "\ud800", "\U0001F525", "\u00e9"]
+    find = kernel.word_finder(words)
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 80)))
+        assert find(text) == _find_words(words, text, False), repr(text)
+        assert find(text, True) == _find_words(words, text, True), repr(text)

@@ -17,6 +17,9 @@
  *                             then the output layer in integers)
  * Pairs(pairs)                a set of two-character strings
  *   .starts(text)             -> list of the offsets i where text[i:i+2] is in the set
+ * Words(words)                a list of strings of two characters or more
+ *   .find(text, first=False)  -> [(i, j)]: word j starts at text[i], by offset, then list order
+ *                             (with `first`, only the first word of the list at each offset)
  * en_tokens(text)             text.en_tokens(): re.findall(r"[a-z]+|\d+|[.,;:!?]") on the text
  *                             with its apostrophes removed
  */
@@ -591,6 +594,144 @@ static PyTypeObject PairsType = {
     .tp_methods = Pairs_methods,
 };
 
+/* ---- Words ---- */
+
+typedef struct {
+    PyObject_HEAD
+    uint64_t *slot;        /* pair key of the words' first two characters, 0: empty */
+    Py_ssize_t *first;     /* per slot: where its words start in `order` */
+    Py_ssize_t *count;     /* per slot: how many words start with that pair */
+    Py_ssize_t *order;     /* word indices grouped by first pair, in the list's order */
+    Py_UCS4 *buf;          /* every word's code points */
+    Py_ssize_t *off, *len; /* per word: where it starts in `buf`, its length */
+    Py_ssize_t n;
+    size_t mask;
+} WordsObject;
+
+static void Words_free(WordsObject *self) {
+    PyMem_Free(self->slot); PyMem_Free(self->first); PyMem_Free(self->count); PyMem_Free(self->order);
+    PyMem_Free(self->buf); PyMem_Free(self->off); PyMem_Free(self->len);
+    self->slot = NULL; self->first = self->count = self->order = self->off = self->len = NULL; self->buf = NULL;
+}
+
+static void Words_dealloc(WordsObject *self) {
+    Words_free(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static inline Py_ssize_t words_slot(WordsObject *w, uint64_t k) {
+    size_t i = (size_t)((k * 0x9e3779b97f4a7c15ULL) >> 20) & w->mask;
+    while (w->slot[i]) {
+        if (w->slot[i] == k) return (Py_ssize_t)i;
+        i = (i + 1) & w->mask;
+    }
+    return -1 - (Py_ssize_t)i;  /* not there: where it would go */
+}
+
+static int Words_init(WordsObject *self, PyObject *args, PyObject *kwds) {
+    static char *kwlist[] = {"words", NULL};
+    PyObject *words;
+    if (!PyArg_ParseTupleAndKeywords(args, kwds, "O", kwlist, &words)) return -1;
+    PyObject *seq = PySequence_Fast(words, "words must be a sequence of str");
+    if (!seq) return -1;
+    Words_free(self);
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq), total = 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(seq, j);
+        if (!PyUnicode_Check(s) || PyUnicode_GET_LENGTH(s) < 2) {
+            Py_DECREF(seq);
+            PyErr_SetString(PyExc_ValueError, "words must be str of two characters or more");
+            return -1;
+        }
+        total += PyUnicode_GET_LENGTH(s);
+    }
+    size_t cap = 16;
+    while (cap < 4 * (size_t)n) cap <<= 1;
+    self->n = n;
+    self->mask = cap - 1;
+    self->slot = PyMem_Calloc(cap, sizeof(uint64_t));
+    self->first = PyMem_Calloc(cap, sizeof(Py_ssize_t));
+    self->count = PyMem_Calloc(cap, sizeof(Py_ssize_t));
+    self->order = PyMem_Calloc(n + 1, sizeof(Py_ssize_t));
+    self->buf = PyMem_Calloc(total + 1, sizeof(Py_UCS4));
+    self->off = PyMem_Calloc(n + 1, sizeof(Py_ssize_t));
+    self->len = PyMem_Calloc(n + 1, sizeof(Py_ssize_t));
+    if (!self->slot || !self->first || !self->count || !self->order || !self->buf || !self->off || !self->len) {
+        Py_DECREF(seq); Words_free(self); PyErr_NoMemory(); return -1;
+    }
+    Py_ssize_t at = 0;
+    for (Py_ssize_t j = 0; j < n; j++) {
+        PyObject *s = PySequence_Fast_GET_ITEM(seq, j);
+        Py_ssize_t m = PyUnicode_GET_LENGTH(s);
+        self->off[j] = at;
+        self->len[j] = m;
+        for (Py_ssize_t c = 0; c < m; c++) self->buf[at + c] = PyUnicode_READ_CHAR(s, c);
+        at += m;
+        uint64_t k = pair_key(self->buf[self->off[j]], self->buf[self->off[j] + 1]);
+        Py_ssize_t i = words_slot(self, k);
+        if (i < 0) { i = -1 - i; self->slot[i] = k; }
+        self->count[i]++;
+    }
+    Py_ssize_t next = 0;
+    for (size_t i = 0; i <= self->mask; i++) {
+        self->first[i] = next;
+        next += self->count[i];
+        self->count[i] = 0;
+    }
+    for (Py_ssize_t j = 0; j < n; j++) {  /* in list order within each pair */
+        Py_ssize_t i = words_slot(self, pair_key(self->buf[self->off[j]], self->buf[self->off[j] + 1]));
+        self->order[self->first[i] + self->count[i]++] = j;
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+static PyObject *Words_find(WordsObject *self, PyObject *args) {
+    PyObject *text;
+    int first_only = 0;
+    if (!PyArg_ParseTuple(args, "U|p", &text, &first_only)) return NULL;
+    if (!self->slot) { PyErr_SetString(PyExc_ValueError, "Words not initialised"); return NULL; }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *out = PyList_New(0);
+    if (!out || n < 2) return out;
+    for (Py_ssize_t i = 0; i + 1 < n; i++) {
+        Py_ssize_t s = words_slot(self, pair_key(PyUnicode_READ(kind, data, i), PyUnicode_READ(kind, data, i + 1)));
+        if (s < 0) continue;
+        for (Py_ssize_t q = self->first[s], end = q + self->count[s]; q < end; q++) {
+            Py_ssize_t j = self->order[q], m = self->len[j];
+            if (i + m > n) continue;
+            const Py_UCS4 *w = self->buf + self->off[j];
+            Py_ssize_t c = 2;
+            while (c < m && PyUnicode_READ(kind, data, i + c) == w[c]) c++;
+            if (c < m) continue;
+            PyObject *hit = Py_BuildValue("(nn)", i, j);
+            if (!hit || PyList_Append(out, hit) < 0) { Py_XDECREF(hit); Py_DECREF(out); return NULL; }
+            Py_DECREF(hit);
+            if (first_only) break;
+        }
+    }
+    return out;
+}
+
+static PyMethodDef Words_methods[] = {
+    {"find", (PyCFunction)Words_find, METH_VARARGS,
+     "find(text, first=False) -> [(offset, word index)] of every word found, by offset, then list order"},
+    {NULL}
+};
+
+static PyTypeObject WordsType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "_grams.Words",
+    .tp_basicsize = sizeof(WordsObject),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Words_init,
+    .tp_dealloc = (destructor)Words_dealloc,
+    .tp_methods = Words_methods,
+};
+
 /* ---- en_tokens ---- */
 
 static PyObject *py_en_tokens(PyObject *self, PyObject *text) {
@@ -630,15 +771,18 @@ static PyMethodDef module_methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_grams", NULL, -1, module_methods};
 
 PyMODINIT_FUNC PyInit__grams(void) {
-    if (PyType_Ready(&GramsType) < 0 || PyType_Ready(&TableType) < 0 || PyType_Ready(&PairsType) < 0) return NULL;
+    if (PyType_Ready(&GramsType) < 0 || PyType_Ready(&TableType) < 0 || PyType_Ready(&PairsType) < 0 ||
+        PyType_Ready(&WordsType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
     Py_INCREF(&GramsType);
     Py_INCREF(&TableType);
     Py_INCREF(&PairsType);
+    Py_INCREF(&WordsType);
     if (PyModule_AddObject(m, "Grams", (PyObject *)&GramsType) < 0 ||
         PyModule_AddObject(m, "Table", (PyObject *)&TableType) < 0 ||
-        PyModule_AddObject(m, "Pairs", (PyObject *)&PairsType) < 0) {
+        PyModule_AddObject(m, "Pairs", (PyObject *)&PairsType) < 0 ||
+        PyModule_AddObject(m, "Words", (PyObject *)&WordsType) < 0) {
         Py_DECREF(m);
         return NULL;
     }

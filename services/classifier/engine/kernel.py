@@ -46,3 +46,28 @@ def pair_starts(pairs: Iterable[str]) -> Callable[[str], list[int]]:
         return _grams.Pairs(sorted(set(pairs))).starts
     has = frozenset(pairs).__contains__
     return lambda t: list(compress(range(len(t) - 1), map(has, map(add, t, t[1:]))))
+
+
+def word_finder(words: list[str]) -> Callable[..., list[tuple[int, int]]]:
+    """A function `find(text, first=False)` giving the (offset, index) of every word of `words`
+    (strings of two characters or more) found in a text, by offset, then in the list's order; with
+    `first`, only the first word of the list at each offset."""
+    if _grams is not None:
+        return _grams.Words(words).find
+    by_pair: dict[str, list[int]] = {}
+    for j, w in enumerate(words):
+        if len(w) < 2:
+            raise ValueError("words must be str of two characters or more")
+        by_pair.setdefault(w[:2], []).append(j)
+    starts = pair_starts(by_pair)
+
+    def find(t: str, first: bool = False) -> list[tuple[int, int]]:
+        out = []
+        for i in starts(t):
+            for j in by_pair[t[i:i + 2]]:
+                if t.startswith(words[j], i):
+                    out.append((i, j))
+                    if first:
+                        break
+        return out
+    return find

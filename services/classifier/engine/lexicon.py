@@ -1,8 +1,7 @@
 """The cue lexicon (data/lexicon.yaml) compiled into fast matchers.
 
-One pass over a call's character pairs finds every candidate position: misleading phrases to
-mask and Chinese cues are indexed by their first two characters, so a position costs one C-level
-set test (kernel.pair_starts), and only the few candidate positions run Python code.
+One pass over a call's characters finds every misleading phrase to mask and every Chinese cue
+(kernel.word_finder, in C when the kernel is built), so only the few matches run Python code.
 Single-character cues go through a set; English cues and English misleading phrases work on
 words. Every match gets a status from the negation scope: asserted ("pos"), denied ("neg") or
 only possible ("unc").
@@ -215,13 +214,14 @@ class Lexicon:
         def hits_of(cue: str, tags: set[Tag]) -> dict[str, list[Hit]]:
             return {st: [make_hit(kind, label, cue, st) for kind, label in sorted(tags)] for st in ("pos", "neg", "unc")}
 
-        self._zh2: dict[str, list[tuple[str, int, dict[str, list[Hit]]]]] = {}
+        self._zh2: list[tuple[str, int, dict[str, list[Hit]]]] = []
         self._zh1: dict[str, dict[str, list[Hit]]] = {}
         for cue, tags in sorted(zh.items(), key=lambda kv: (-len(kv[0]), kv[0])):
             if len(cue) == 1:
                 self._zh1[cue] = hits_of(cue, tags)
             else:
-                self._zh2.setdefault(cue[:2], []).append((cue, len(cue), hits_of(cue, tags)))
+                self._zh2.append((cue, len(cue), hits_of(cue, tags)))
+        self._zh2_find = kernel.word_finder([cue for cue, _, _ in self._zh2])
         self._zh1_chars = frozenset(self._zh1)
         # English cues: single words by the word; longer ones by their first two words (longest
         # first), so that a common first word ("no", "my") does not walk every cue it starts.
@@ -234,24 +234,20 @@ class Lexicon:
                 self._en2.setdefault(words[:2], []).append((words, len(words), hits_of(" ".join(words), tags)))
         self._en1_has = self._en1.__contains__
         self._en2_has = self._en2.__contains__
-        # Misleading phrases: Chinese ones by their first two characters, English ones as one regex.
+        # Misleading phrases: Chinese ones longest first, English ones by their first word.
         masks = {self.normalizer.normalize(str(m)) for m in spec["mask"]}
-        self._mask2: dict[str, list[str]] = {}
-        for m in sorted((m for m in masks if not m.isascii() and len(m) > 1), key=lambda m: (-len(m), m)):
-            self._mask2.setdefault(m[:2], []).append(m)
+        self._masks = sorted((m for m in masks if not m.isascii() and len(m) > 1), key=lambda m: (-len(m), m))
+        self._mask_find = kernel.word_finder(self._masks)
         # Real phrases a misleading one must leave alone where both start (冒火花 'sparking' is
         # not 冒火 'fuming').
-        self._mask_keep: dict[str, list[str]] = {}
-        for k in sorted({self.normalizer.normalize(str(k)) for k in spec.get("mask_keep") or ()}):
-            self._mask_keep.setdefault(k[:2], []).append(k)
+        keep = sorted(k for k in {self.normalizer.normalize(str(k)) for k in spec.get("mask_keep") or ()} if len(k) > 1)
+        self._keep_find = kernel.word_finder(keep) if keep else None
         self._en_mask: dict[str, list[tuple[tuple[str, ...], int, str]]] = {}
         for m in sorted((m for m in masks if m.isascii()), key=lambda m: (-len(m), m)):
             words = tuple(en_tokens(m))
             if words:
                 self._en_mask.setdefault(words[0], []).append((words, len(words), m))
         self._en_mask_has = self._en_mask.__contains__
-        self._mask_pairs = frozenset(self._mask2)
-        self._starts = kernel.pair_starts(self._mask_pairs | frozenset(self._zh2))
         self.animals = AnimalClauses(spec.get("animal_clauses") or {}, spec["boundaries"]["zh"],
                                      spec["boundaries"]["en"])
 
@@ -304,29 +300,24 @@ class Lexicon:
         if t.isascii():  # English: no Chinese cue can match, and the n-gram model uses words
             latin = _LATIN.search(t) is not None
             return Scan(hits, masked, latin, self._scan_en(t, hits, masked) if latin else frozenset())
-        starts = self._starts(t)
-        pairs = [t[i:i + 2] for i in starts]
         spans: list[tuple[int, int]] = []
-        if starts and self._mask_pairs:
-            for i, pair in zip(starts, pairs):
-                if pair in self._mask2 and not (spans and i < spans[-1][1]):
-                    if any(t.startswith(k, i) for k in self._mask_keep.get(pair, ())):
-                        continue
-                    for m in self._mask2[pair]:
-                        if t.startswith(m, i):
-                            spans.append((i, i + len(m)))
-                            masked.append(m)
-                            break
+        found = self._mask_find(t, True) if self._masks else ()  # the longest phrase at each offset
+        if found:
+            kept = {i for i, _ in self._keep_find(t, True)} if self._keep_find is not None else ()
+            for i, j in found:
+                if not (spans and i < spans[-1][1]) and i not in kept:
+                    m = self._masks[j]
+                    spans.append((i, i + len(m)))
+                    masked.append(m)
         status_at = self.scope.zh_status_at
         zh2 = self._zh2
         chars = set(t)  # once: a set test against a str makes a string of each character
         animal, aside = self.animals.zh_spans(t, chars), {}
-        for i, pair in zip(starts, pairs):
-            for cue, n, tags in zh2.get(pair, ()):
-                if n == 2 or t.startswith(cue, i):
-                    if spans and any(s < i + n and i < e for s, e in spans):
-                        continue
-                    hits += self._outside_animals(tags[status_at(t, i)], i, animal, aside)
+        for i, j in self._zh2_find(t):  # every cue at each offset, longest first
+            _, n, tags = zh2[j]
+            if spans and any(s < i + n and i < e for s, e in spans):
+                continue
+            hits += self._outside_animals(tags[status_at(t, i)], i, animal, aside)
         if not self._zh1_chars.isdisjoint(chars):
             for ch in sorted(self._zh1_chars.intersection(chars), key=t.find):  # in text order
                 tags = self._zh1[ch]

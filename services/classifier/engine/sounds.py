@@ -76,9 +76,10 @@ class SoundRepair:
                 index.setdefault(key[:2], []).append((key, len(key), next(iter(ws))))
         for entries in index.values():
             entries.sort(key=lambda e: -e[1])
-        self._index = index
-        self._starts = kernel.pair_starts(index)
-        self.size = sum(map(len, index.values()))
+        # longest first among the keys that start with the same two characters
+        self._entries = [e for entries in index.values() for e in entries]
+        self._find = kernel.word_finder([key for key, _, _ in self._entries])
+        self.size = len(self._entries)
 
     def _splits_a_word(self, t: str, i: int, n: int, word: str) -> bool:
         """Whether rewriting t[i:i+n] to `word` changes an edge character that makes a common
@@ -92,18 +93,15 @@ class SoundRepair:
         c = t.translate(self._table)
         fixes: list[tuple[int, int, str]] = []
         end = 0
-        for i in self._starts(c):
+        for i, j in self._find(c, True):  # the longest key at each offset
             if i < end:
                 continue
-            for key, n, word in self._index[c[i:i + 2]]:
-                if c.startswith(key, i):
-                    span = t[i:i + n]
-                    if span != word and span not in self._common and not self._splits_a_word(t, i, n, word) \
-                            and not any(a != b and (a in FUNCTION_CHARS or b in NEGATOR_CHARS)
-                                        for a, b in zip(span, word)):
-                        fixes.append((i, n, word))
-                    end = i + n
-                    break
+            key, n, word = self._entries[j]
+            span = t[i:i + n]
+            if span != word and span not in self._common and not self._splits_a_word(t, i, n, word) \
+                    and not any(a != b and (a in FUNCTION_CHARS or b in NEGATOR_CHARS) for a, b in zip(span, word)):
+                fixes.append((i, n, word))
+            end = i + n
         if not fixes:
             return t, []
         out, last, heard = [], 0, []

@@ -9,7 +9,8 @@ only possible ("unc").
 
 import re
 from collections.abc import Callable
-from itertools import compress
+from itertools import chain, compress
+from operator import itemgetter
 from pathlib import Path
 
 import yaml
@@ -68,6 +69,7 @@ _NOT_FOR_ANIMALS = ("police_matter", "medical")
 _LATIN = re.compile(r"[a-z0-9]")  # English words or numbers (120, 119, 110 are cues)
 _LETTERS = re.compile(r"[a-z]")
 _WORDS = re.compile(r"[a-z]+")
+_FIRST_THREE = itemgetter(slice(0, 3))
 
 
 class Scan:
@@ -225,15 +227,24 @@ class Lexicon:
         self._zh1_chars = frozenset(self._zh1)
         # English cues: single words by the word; longer ones by their first two words (longest
         # first), so that a common first word ("no", "my") does not walk every cue it starts.
+        # Two-word cues by their words, longer ones by their first three words (longest first),
+        # so that a common start ("can not", "no one") does not walk every cue it begins.
         self._en1: dict[str, dict[str, list[Hit]]] = {}
-        self._en2: dict[tuple[str, str], list[tuple[tuple[str, ...], int, dict[str, list[Hit]]]]] = {}
+        self._en2: dict[tuple[str, str], tuple[tuple[str, ...], int, dict[str, list[Hit]]]] = {}
+        self._en3: dict[tuple[str, ...], list[tuple[tuple[str, ...], int, dict[str, list[Hit]]]]] = {}
+        starts: set[tuple[str, str]] = set()
         for words, tags in sorted(en.items(), key=lambda kv: (-len(kv[0]), kv[0])):
             if len(words) == 1:
                 self._en1[words[0]] = hits_of(words[0], tags)
+                continue
+            entry = (words, len(words), hits_of(" ".join(words), tags))
+            if len(words) == 2:
+                self._en2[words] = entry
             else:
-                self._en2.setdefault(words[:2], []).append((words, len(words), hits_of(" ".join(words), tags)))
+                self._en3.setdefault(words[:3], []).append(entry)
+            starts.add(words[:2])
         self._en1_has = self._en1.__contains__
-        self._en2_has = self._en2.__contains__
+        self._en2_has = frozenset(starts).__contains__
         # Misleading phrases: Chinese ones longest first, English ones by their first word.
         masks = {self.normalizer.normalize(str(m)) for m in spec["mask"]}
         self._masks = sorted((m for m in masks if not m.isascii() and len(m) > 1), key=lambda m: (-len(m), m))
@@ -243,11 +254,15 @@ class Lexicon:
         keep = sorted(k for k in {self.normalizer.normalize(str(k)) for k in spec.get("mask_keep") or ()} if len(k) > 1)
         self._keep_find = kernel.word_finder(keep) if keep else None
         self._en_mask: dict[str, list[tuple[tuple[str, ...], int, str]]] = {}
+        self._en_mask2: dict[tuple[str, ...], list[tuple[tuple[str, ...], int, str]]] = {}
         for m in sorted((m for m in masks if m.isascii()), key=lambda m: (-len(m), m)):
             words = tuple(en_tokens(m))
             if words:
-                self._en_mask.setdefault(words[0], []).append((words, len(words), m))
-        self._en_mask_has = self._en_mask.__contains__
+                if len(words) == 1:
+                    self._en_mask.setdefault(words[0], []).append((words, 1, m))
+                else:  # longer ones by their first two words, as the cues
+                    self._en_mask2.setdefault(words[:2], []).append((words, len(words), m))
+        self._en_mask_has = frozenset(self._en_mask).union(w for w, _ in self._en_mask2).__contains__
         self.animals = AnimalClauses(spec.get("animal_clauses") or {}, spec["boundaries"]["zh"],
                                      spec["boundaries"]["en"])
 
@@ -353,8 +368,9 @@ class Lexicon:
         for k in compress(positions, map(self._en_mask_has, tokens)):
             if spans and k < spans[-1][1]:
                 continue
-            for words, m, phrase in self._en_mask[tokens[k]]:
-                if k + m <= n and tuple(tokens[k:k + m]) == words:
+            longer = self._en_mask2.get(tuple(tokens[k:k + 2]), ()) if k + 1 < n else ()
+            for words, m, phrase in chain(longer, self._en_mask.get(tokens[k], ())):
+                if m <= 2 or (k + m <= n and tuple(tokens[k:k + m]) == words):
                     spans.append((k, k + m))
                     masked.append(phrase)
                     break
@@ -366,8 +382,10 @@ class Lexicon:
         if n > 1:
             pairs = list(zip(tokens, tokens[1:]))
             for k in compress(positions, map(self._en2_has, pairs)):
-                for words, m, tags in self._en2[pairs[k]]:
-                    if m == 2 or (k + m <= n and tuple(tokens[k:k + m]) == words):
+                longer = self._en3.get(tuple(tokens[k:k + 3]), ()) if k + 2 < n else ()
+                two = self._en2.get(pairs[k])
+                for words, m, tags in chain(longer, (two,) if two else ()):
+                    if m <= 3 or (k + m <= n and tuple(tokens[k:k + m]) == words):
                         if spans and any(s < k + m and k < e for s, e in spans):
                             continue
                         status = statuses.get(k)
@@ -383,7 +401,7 @@ class Lexicon:
                 status = scope.en_status(tokens, k)
             hits += self._outside_animals(self._en1[tokens[k]][status], k, animal, aside)
         todo = set(self._en_always)
-        for start in self._en_pre3_keys.intersection([tok[:3] for tok in tokens]):
+        for start in self._en_pre3_keys.intersection(map(_FIRST_THREE, tokens)):
             todo.update(self._en_by_pre3[start])
         patterns = self._en_patterns
         for k in sorted(todo):

@@ -258,6 +258,16 @@ def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engi
     ("Our grandad wandered off from the care home after lunch and nobody has seen him", "police_matter"),
     ("My son went missing at the fair but a guard found him, he's with us now, thank you", None),
     ("Grandma lost her purse on the bus, nothing was taken from it, where is lost property?", None),
+    ("Junction of Hehua Road, two cars t-boned when the lights went out, everyone's out", "police_matter"),
+    ("Some van rear-ended me at the lights, bumper's hanging off", "police_matter"),
+    ("Two delivery riders crashed into each other in the rain, one is sitting on the kerb", "police_matter"),
+    ("Two kids crashed into each other on the slide, one has a bloody nose", None),
+    ("楼下药店卖假药，我爸吃了一个月一点用没有，店家不认账", "police_matter"),
+    ("Some clinic is giving out a vaccine the maker says is fake, dozens of kids had it", "police_matter"),
+    ("Is the flu vaccine at the community clinic free this year?", None),
+    ("河边草丛里躺着个人，早冻硬了，我没敢碰", "police_matter"),
+    ("Found a man behind the bins, he's cold and stiff, dead a while I'd say", "police_matter"),
+    ("Our entry phone has been dead a while, couriers can't get in", None),
 ])
 def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_call_type(engine, text, call_type):
     """lexicon rule_patterns (thirty-first session): an overdose taken is a medical call, a vehicle
@@ -265,6 +275,9 @@ def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_cal
     stolen ('让人偷了', '被盗') a theft, a staged collision (碰瓷), someone over a railing and drugs
     sold police work; (thirty-second) a relative lost or gone missing a missing person (police);
     a box taken to the neighbours, a vehicle into a railing, soup over a foot, a wallet left in a
-    restaurant or in a taxi ('非被盗'), a child found again, a purse lost are none of them."""
+    restaurant or in a taxi ('非被盗'), a child found again, a purse lost are none of them;
+    (thirty-third) two vehicles that hit each other a traffic accident, fake medicine or vaccines
+    fraud, a body long dead police work; children on a slide, a vaccine asked about, an entry phone
+    'dead a while' are none of them."""
     ev = Evidence(engine.features(text))
     assert {t for t in ("medical", "police_matter") if ev("K", t)} == ({call_type} if call_type else set())

@@ -201,6 +201,8 @@ def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, poli
     ("Massage parlour owner has locked the door and says I can't go until I pay 3,000", True),
     ("The cabbie locked the doors, I paid him double and got out, I have his plate number", False),
     ("间按摩店拉埋闸唔畀我走，要我畀三千蚊", True),
+    ("A girl went through the ice on the reservoir, she's clinging to the edge", True),
+    ("My son fell through the ice at the park lake, we pulled him out, he's shivering", False),
 ])
 def test_rule_patterns_of_someone_held_where_they_are_are_decisive_trapped_cues(engine, text, trapped):
     """lexicon rule_patterns (thirtieth session): a limb caught and not yet out, a lift stopped with
@@ -268,6 +270,8 @@ def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engi
     ("河边草丛里躺着个人，早冻硬了，我没敢碰", "police_matter"),
     ("Found a man behind the bins, he's cold and stiff, dead a while I'd say", "police_matter"),
     ("Our entry phone has been dead a while, couriers can't get in", None),
+    ("路口的井盖让两个人撬走了，拿三轮车拉走的，现在是个大黑窟窿", "police_matter"),
+    ("马路上井盖翻了 不是偷的 叫车压翻的", None),
 ])
 def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_call_type(engine, text, call_type):
     """lexicon rule_patterns (thirty-first session): an overdose taken is a medical call, a vehicle
@@ -277,7 +281,7 @@ def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_cal
     a box taken to the neighbours, a vehicle into a railing, soup over a foot, a wallet left in a
     restaurant or in a taxi ('非被盗'), a child found again, a purse lost are none of them;
     (thirty-third) two vehicles that hit each other a traffic accident, fake medicine or vaccines
-    fraud, a body long dead police work; children on a slide, a vaccine asked about, an entry phone
-    'dead a while' are none of them."""
+    fraud, a body long dead and a manhole cover taken police work; children on a slide, a vaccine
+    asked about, an entry phone 'dead a while', a cover knocked over by a car are none of them."""
     ev = Evidence(engine.features(text))
     assert {t for t in ("medical", "police_matter") if ev("K", t)} == ({call_type} if call_type else set())

@@ -202,7 +202,7 @@ def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, poli
     ("The cabbie locked the doors, I paid him double and got out, I have his plate number", False),
     ("间按摩店拉埋闸唔畀我走，要我畀三千蚊", True),
     ("A girl went through the ice on the reservoir, she's clinging to the edge", True),
-    ("My son went through the ice at the park lake, we pulled him out, he's shivering", False),
+    ("Boy through the ice at the park lake, we pulled him out, he's shivering", False),
 ])
 def test_rule_patterns_of_someone_held_where_they_are_are_decisive_trapped_cues(engine, text, trapped):
     """lexicon rule_patterns (thirtieth session): a limb caught and not yet out, a lift stopped with

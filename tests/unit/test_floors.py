@@ -285,3 +285,15 @@ def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_cal
     asked about, an entry phone 'dead a while', a cover knocked over by a car are none of them."""
     ev = Evidence(engine.features(text))
     assert {t for t in ("medical", "police_matter") if ev("K", t)} == ({call_type} if call_type else set())
+
+
+@pytest.mark.parametrize("text, deliberate", [
+    ("楼下有人烧垃圾桶 点了就跑 还在烧", True),
+    ("有个小子把楼道里的纸箱子点着了，点完就跑，火还着着呢", True),
+    ("炉子点不着，跑了好几趟物业也没人管", False),
+    ("我点完外卖就跑下楼等着了", False),
+])
+def test_rule_pattern_of_lit_and_ran_is_a_decisive_deliberate_cue(engine, text, deliberate):
+    """lexicon rule_patterns (thirty-third session): 'lit it and ran' (点完就跑) is a fire set on
+    purpose; a stove that will not light, a takeaway ordered are not."""
+    assert bool(Evidence(engine.features(text))("S", "deliberate")) is deliberate

@@ -203,6 +203,9 @@ def test_a_cry_for_help_then_silence_is_a_decisive_police_cue(engine, text, poli
     ("间按摩店拉埋闸唔畀我走，要我畀三千蚊", True),
     ("A girl went through the ice on the reservoir, she's clinging to the edge", True),
     ("Boy through the ice at the park lake, we pulled him out, he's shivering", False),
+    ("The driver from the station won't stop, he's taking me somewhere else, I said let me out", True),
+    ("Taxi driver wouldn't pull over, so at the red light I jumped out, I'm on the pavement now", False),
+    ("Just the bumpers, nobody hurt, but the other driver won't stop shouting at us", False),
 ])
 def test_rule_patterns_of_someone_held_where_they_are_are_decisive_trapped_cues(engine, text, trapped):
     """lexicon rule_patterns (thirtieth session): a limb caught and not yet out, a lift stopped with
@@ -272,6 +275,10 @@ def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engi
     ("Our entry phone has been dead a while, couriers can't get in", None),
     ("路口的井盖让两个人撬走了，拿三轮车拉走的，现在是个大黑窟窿", "police_matter"),
     ("马路上井盖翻了 不是偷的 叫车压翻的", None),
+    ("Bikers racing on the lake road knocked an old man over and kept going", "police_matter"),
+    ("The wind knocked an old lady over at the bus stop, she's sitting up now", None),
+    ("村里水井叫人投了老鼠药，水一股怪味", "police_matter"),
+    ("我家鱼塘的水我自己撒了点消毒药，问问多久能放鱼", None),
 ])
 def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_call_type(engine, text, call_type):
     """lexicon rule_patterns (thirty-first session): an overdose taken is a medical call, a vehicle
@@ -297,3 +304,16 @@ def test_rule_pattern_of_lit_and_ran_is_a_decisive_deliberate_cue(engine, text, 
     """lexicon rule_patterns (thirty-third session): 'lit it and ran' (点完就跑) is a fire set on
     purpose; a stove that will not light, a takeaway ordered are not."""
     assert bool(Evidence(engine.features(text))("S", "deliberate")) is deliberate
+
+
+@pytest.mark.parametrize("text, injured", [
+    ("Flat across the lane on fire, a man came out with burnt arms", True),
+    ("One worker got burns on his arm getting out of the cabin", True),
+    ("The kettle burnt the worktop, nobody touched it", False),
+    ("楼下仓房着火了，邻居大哥去扑火把手烧了", True),
+    ("门把手烧了，烫得没法开门，人都在外面", False),
+])
+def test_rule_patterns_of_burns_on_a_person_are_decisive_injured_cues(engine, text, injured):
+    """lexicon rule_patterns (thirty-third session): burns on a person's arm, hand or face (zh and
+    en) are a decisive injured cue; a worktop burnt, a door handle (门把手) burnt are not."""
+    assert bool(Evidence(engine.features(text))("P", "injured")) is injured

@@ -1,11 +1,13 @@
-"""The characters a regex match can start with, for a set test before the regex runs.
+"""Characters a regex match must hold, for a set test before the regex runs.
 
-Most calls hold none of a Chinese pattern's first characters ('掉', '落', '滑' … for a person
-fallen into the water), and the lexicon, which indexes its patterns by these characters
-(engine/lexicon.py), runs a pattern only on calls that hold one: a set look-up costs a fraction
-of a failed `re.search`, which tries the pattern at every position. A pattern whose
-first character can be anything (a negated class, '.', a back-reference) or that can match the
-empty string has no such set: it is always searched.
+`first_chars`: the characters a match can start with. `anchor_chars`: the cheapest set of
+characters one of which every match holds, looked for in every part a match passes through (a
+pattern led by 人 or 我 but whose verb is 撞 is anchored on 撞). Most calls hold none of a Chinese
+pattern's anchors, and the lexicon, which indexes its patterns by them (engine/lexicon.py), runs a
+pattern only on calls that hold one: a set look-up costs a fraction of a failed `re.search`, which
+tries the pattern at every position. A part that can start with anything (a negated class, '.', a
+back-reference) or match the empty string gives no set; a pattern with no such part at all is
+always searched.
 """
 
 import re

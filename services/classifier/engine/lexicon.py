@@ -174,7 +174,8 @@ class Lexicon:
         # A Chinese pattern by the characters one of which its every match holds, the rarest such
         # set (engine/first_chars.py; the verb's first characters when none is found): a call runs
         # only the patterns whose characters it holds, in lexicon order.
-        weight = _char_weight()
+        common = load_common() if COMMON_FILE.exists() else frozenset()  # read once: weights, sound repair
+        weight = _char_weight(common)
         self._zh_patterns = [(anchor_chars(rx.pattern, weight) or first, verb, rx, tags)
                              for first, verb, rx, tags in self._zh_patterns]
         self._zh_by_char: dict[str, list[int]] = {}
@@ -200,7 +201,7 @@ class Lexicon:
             # Real phrases that sound like a cue and are said far more often than the slip
             # (看到了 'saw it' is not 砍倒了, 正在撤离 'evacuating' is not 在车里): never rewritten.
             keep = frozenset(map(str, spec.get("sound_repair_keep") or ()))
-            self.sounds = SoundRepair(words, load_table(), load_common() | keep)
+            self.sounds = SoundRepair(words, load_table(), common | keep)
         self.zh_cues = frozenset(zh)
         # Misspelt English cue words ('fier', 'bleding'), read as the cue (engine/spelling.py).
         self.spelling = None
@@ -568,16 +569,15 @@ def _named(hits: list[Hit], text: str) -> list[Hit]:
     return [h[:2] + (text,) + h[3:] for h in hits]
 
 
-def _char_weight() -> Callable[[str], int]:
-    """How common a Chinese character is: the number of common words (data/common_words.txt)
+def _char_weight(common: frozenset[str]) -> Callable[[str], int]:
+    """How common a Chinese character is: the number of `common` words (data/common_words.txt)
     that hold it, plus one; a grammar word's character (了, 在, 没 …), which few dictionary words
     hold but nearly every call does, counts as the most common. Used only to pick the cheapest
     pre-test of a pattern."""
     counts: dict[str, int] = {}
-    if COMMON_FILE.exists():
-        for word in load_common():
-            for ch in word:
-                counts[ch] = counts.get(ch, 0) + 1
+    for word in common:
+        for ch in word:
+            counts[ch] = counts.get(ch, 0) + 1
     top = max(counts.values(), default=1)
     for ch in FUNCTION_CHARS:
         counts[ch] = top

@@ -21,7 +21,7 @@ from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-from schemas.codes import CallType
+from schemas.codes import Agency, CallType
 from schemas.policy import load_policy
 from services.classifier.data.splits import FLAG_NAMES, load_corpus, split
 from services.classifier.engine.features import extract
@@ -29,7 +29,7 @@ from services.classifier.engine.lexicon import load_lexicon
 from services.classifier.engine.model import MODEL_FILE, write_model
 from services.classifier.train_floors import tune_floors
 from services.classifier.train_hidden import HIDDEN, export_hidden, fit_hidden, hidden_probs
-from services.classifier.train_net import decided_rows, fit_net
+from services.classifier.train_net import decided_rows, fit_net, gold_route
 
 TYPES = [t.value for t in CallType]
 MIN_DF = 3  # n-grams seen in fewer training calls are dropped; 2 and 3 are equal in CV, 3 keeps the model a third smaller
@@ -41,6 +41,10 @@ CUE_VALUE = 1.0
 NEG_GRAMS = True
 # Training weight per corpus writer (id prefix); chosen by CV on the training split.
 SOURCE_WEIGHT: dict[str, float] = {}
+# Training weight of a call whose labels bring 120 or 119 (every head and the hidden layer, in the
+# out-of-fold fits too): above 1, a missed ambulance or fire engine costs the loss more than a
+# wrong call type elsewhere. 1.0 (no weighting) trained the shipped model; train.py --emergency-weight.
+EMERGENCY_WEIGHT = 1.0
 # Recall-weighted F-beta for flags that bring an emergency agency.
 FLAG_BETA = {"injured": 2.0, "violence": 1.5, "deliberate": 1.0, "damage": 1.0, "trapped": 2.0}
 # Diversion: a police_matter reading below this probability, with no word of a crime, weapon or
@@ -59,6 +63,11 @@ OOF_BY_SOURCE = False
 def set_hidden(on: bool) -> None:
     global HIDDEN_LAYER
     HIDDEN_LAYER = on
+
+
+def set_emergency_weight(w: float) -> None:
+    global EMERGENCY_WEIGHT
+    EMERGENCY_WEIGHT = w
 
 
 def featurize(rows, lexicon, zh_n):
@@ -99,7 +108,7 @@ def fit(X, y_type, Y_flags, c, c_flag, weights=None):
             flag_clfs.append(None)
             continue
         flag_clfs.append(LogisticRegression(C=c_flag, max_iter=3000, class_weight="balanced").fit(X, yk, sample_weight=weights))
-    hidden = fit_hidden(X, y_type) if HIDDEN_LAYER else None
+    hidden = fit_hidden(X, y_type, weights) if HIDDEN_LAYER else None
     return type_clf, flag_clfs, hidden
 
 
@@ -116,6 +125,15 @@ def flag_probs(flag_clfs, X):
     return np.column_stack([np.zeros(X.shape[0]) if m is None else m.predict_proba(X)[:, 1] for m in flag_clfs])
 
 
+def call_weights(rows, policy) -> np.ndarray | None:
+    """Each training call's weight: its writer's (SOURCE_WEIGHT), times EMERGENCY_WEIGHT when its
+    labels route it to 120 or 119; None when every weight is 1 (the fits then run as unweighted)."""
+    emergency = {Agency.EMS_120, Agency.FIRE_119}
+    w = np.array([SOURCE_WEIGHT.get(source_of(r), 1.0)
+                  * (EMERGENCY_WEIGHT if gold_route(r, policy) & emergency else 1.0) for r in rows])
+    return None if np.all(w == 1.0) else w
+
+
 def source_of(row: dict) -> str:
     """The file (one writer, one theme) a call comes from: its id without the number."""
     return str(row["id"]).rsplit("-", 1)[0]
@@ -129,7 +147,7 @@ def fold_splits(y, folds: int, groups=None):
     return StratifiedGroupKFold(folds, shuffle=True, random_state=7).split(np.zeros(len(y)), y, groups)
 
 
-def out_of_fold(feats, y_type, Y_flags, c, c_flag, folds=5, groups=None):
+def out_of_fold(feats, y_type, Y_flags, c, c_flag, folds=5, groups=None, weights=None):
     """k-fold out-of-fold probabilities of the training rows given: (types in TYPES order, flags).
     They are what the model makes of calls it has not seen: the flag thresholds and the learned
     safety net (train_net.py) are fitted on them. With `groups` (each call's source) a fold holds
@@ -140,7 +158,7 @@ def out_of_fold(feats, y_type, Y_flags, c, c_flag, folds=5, groups=None):
         vocab = make_vocab([feats[i] for i in tr])
         Xtr = build_matrix([feats[i] for i in tr], vocab)
         Xte = build_matrix([feats[i] for i in te], vocab)
-        tc, fc, hc = fit(Xtr, y_type[tr], Y_flags[tr], c, c_flag)
+        tc, fc, hc = fit(Xtr, y_type[tr], Y_flags[tr], c, c_flag, None if weights is None else weights[tr])
         oof_type[te] = type_probs(tc, hc, Xte)
         oof[te] = flag_probs(fc, Xte)
     return oof_type, oof
@@ -211,14 +229,14 @@ def train_model(rows, lexicon, c, c_flag, zh_n, feats=None, tune_folds=5, by_sou
     y_type = np.array([r["call_type"] for r in rows])
     Y_flags = np.array([[int(r["flags"][f]) for f in FLAG_NAMES] for r in rows])
     groups = [source_of(r) for r in rows] if by_source else None
-    oof_type, oof_flags = out_of_fold(feats, y_type, Y_flags, c, c_flag, tune_folds, groups)
+    weights = call_weights(rows, load_policy())
+    oof_type, oof_flags = out_of_fold(feats, y_type, Y_flags, c, c_flag, tune_folds, groups, weights)
     thresholds = {"flag": tune_thresholds(oof_flags, Y_flags), "safety": SAFETY}
     if DECISIVE_FLOORS:
         thresholds["decisive"] = tune_floors(rows, feats, oof_type, oof_flags, TYPES, thresholds, load_policy())
     decided = decided_rows(rows, feats, oof_type, oof_flags, TYPES, thresholds, load_policy())
     net = fit_net(decided, TYPES)
     vocab = make_vocab(feats)
-    weights = np.array([SOURCE_WEIGHT.get(source_of(r), 1.0) for r in rows])
     type_clf, flag_clfs, hidden = fit(build_matrix(feats, vocab), y_type, Y_flags, c, c_flag, weights)
     return export(vocab, type_clf, flag_clfs, hidden, thresholds, net, len(rows), zh_n)
 
@@ -256,10 +274,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--epochs", type=int, default=HIDDEN["epochs"], help="passes of the hidden layer")
     ap.add_argument("--levels", type=int, default=HIDDEN["levels"],
                     help="stored hidden rows run from -levels to levels (file size)")
+    ap.add_argument("--emergency-weight", type=float, default=EMERGENCY_WEIGHT,
+                    help="training weight of calls whose labels bring 120 or 119")
     ap.add_argument("--out", default=str(MODEL_FILE))
     args = ap.parse_args(argv)
     set_hidden(args.hidden)
     HIDDEN.update(width=args.width, epochs=args.epochs, levels=args.levels)
+    set_emergency_weight(args.emergency_weight)
     args.c_flag = args.c_flag or args.c
     train, heldout = split(load_corpus())
     lexicon = load_lexicon()

@@ -20,13 +20,13 @@ from services.classifier.engine.hidden import LEVELS, encode_rows
 HIDDEN = {"width": 64, "alpha": 1e-4, "batch_size": 512, "epochs": 12, "seed": 1, "levels": LEVELS}
 
 
-def fit_hidden(X, y_type) -> MLPClassifier:
+def fit_hidden(X, y_type, weights=None) -> MLPClassifier:
     clf = MLPClassifier(hidden_layer_sizes=(HIDDEN["width"],), alpha=HIDDEN["alpha"],
                         batch_size=HIDDEN["batch_size"], max_iter=HIDDEN["epochs"],
                         random_state=HIDDEN["seed"])
     with threadpool_limits(1), warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)  # a fixed number of passes, on purpose
-        return clf.fit(X, y_type)
+        return clf.fit(X, y_type, sample_weight=weights)
 
 
 def hidden_probs(clf: MLPClassifier, X, types: list[str]) -> np.ndarray:

@@ -279,6 +279,12 @@ def test_rule_patterns_of_a_wound_someone_has_now_are_decisive_injured_cues(engi
     ("The wind knocked an old lady over at the bus stop, she's sitting up now", None),
     ("村里水井叫人投了老鼠药，水一股怪味", "police_matter"),
     ("我家鱼塘的水我自己撒了点消毒药，问问多久能放鱼", None),
+    ("凌晨三点 有人在撬车库卷帘门 咣咣的 吵醒了半栋楼", "police_matter"),
+    ("刚才我报的那个楼道有人撬门，是业主自己忘带钥匙叫的开锁师傅，搞错了", None),
+    ("孩子在大悦城走丢了 我老婆急得晕过去了 保安在这看着她呢", "police_matter"),
+    ("我女儿在商场走丢了一会儿，已经找到了，谢谢你们", None),
+    ("社区居委会的，有个老太太在我们这儿，说她家在哪儿想不起来了，名字也说不全", "police_matter"),
+    ("我家在哪个街道办户口？想问一下", None),
 ])
 def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_call_type(engine, text, call_type):
     """lexicon rule_patterns (thirty-first session): an overdose taken is a medical call, a vehicle
@@ -289,7 +295,9 @@ def test_rule_patterns_of_an_overdose_or_a_vehicle_striking_someone_name_the_cal
     restaurant or in a taxi ('非被盗'), a child found again, a purse lost are none of them;
     (thirty-third) two vehicles that hit each other a traffic accident, fake medicine or vaccines
     fraud, a body long dead and a manhole cover taken police work; children on a slide, a vaccine
-    asked about, an entry phone 'dead a while', a cover knocked over by a car are none of them."""
+    asked about, an entry phone 'dead a while', a cover knocked over by a car are none of them;
+    (thirty-fourth) someone prising a door open, a child lost and someone who cannot say where home
+    is police work; a locksmith called by mistake, a child found again are not."""
     ev = Evidence(engine.features(text))
     assert {t for t in ("medical", "police_matter") if ev("K", t)} == ({call_type} if call_type else set())
 

@@ -325,3 +325,17 @@ def test_rule_patterns_of_burns_on_a_person_are_decisive_injured_cues(engine, te
     """lexicon rule_patterns (thirty-third session): burns on a person's arm, hand or face (zh and
     en) are a decisive injured cue; a worktop burnt, a door handle (门把手) burnt are not."""
     assert bool(Evidence(engine.features(text))("P", "injured")) is injured
+
+
+@pytest.mark.parametrize("text, flags", [
+    ("小孩 在公园 被一个男的抱走了 穿黑衣服 往地铁口跑了", {"violence", "trapped"}),
+    ("我孩子的电话手表是放学路上让一个大孩子抢走的", set()),
+    ("我把钥匙忘在屋头，门碰起了，我那个八十岁的老妈在屋头，她好好的在看电视，就是她开不来这个锁", {"trapped"}),
+    ("孩子在屋里把门反锁了，后来自己打开了，没事了", set()),
+])
+def test_rule_patterns_of_a_child_carried_off_or_someone_shut_in_are_decisive_cues(engine, text, flags):
+    """lexicon rule_patterns (thirty-fourth session): a child carried off by someone is an
+    abduction (violence + trapped, naming a person); someone shut in who cannot open the door is
+    trapped; a watch snatched and a door opened again are neither."""
+    ev = Evidence(engine.features(text))
+    assert {f for f in ("violence", "trapped") if ev("P", f)} == flags

@@ -339,3 +339,18 @@ def test_rule_patterns_of_a_child_carried_off_or_someone_shut_in_are_decisive_cu
     trapped; a watch snatched and a door opened again are neither."""
     ev = Evidence(engine.features(text))
     assert {f for f in ("violence", "trapped") if ev("P", f)} == flags
+
+
+@pytest.mark.parametrize("text, call_type", [
+    ("屋里有人 我在门外听见翻东西 家里没别人 锁头是好的", "police_matter"),
+    ("屋里有动静，家里应该没人，后来一看原来是我家猫", None),
+    ("工地基坑 挖出一具尸骨 看着年头不短了 骨头都发黑", "police_matter"),
+    ("stabbing in the mahjong parlour under us", "police_matter"),
+    ("There's been a stabbing outside the bar, one lad down", "police_matter"),
+    ("My mum's got a stabbing pain in her side since lunch", None),
+])
+def test_rule_patterns_of_a_burglar_at_home_bones_or_a_stabbing_are_police_work(engine, text, call_type):
+    """lexicon rule_patterns (thirty-fourth session): someone in a home nobody should be in, bones
+    dug up and a stabbing are police work; the family cat and a stabbing pain are not."""
+    ev = Evidence(engine.features(text))
+    assert ("police_matter" if ev("K", "police_matter") else None) == call_type

@@ -354,3 +354,30 @@ def test_rule_patterns_of_a_burglar_at_home_bones_or_a_stabbing_are_police_work(
     dug up and a stabbing are police work; the family cat and a stabbing pain are not."""
     ev = Evidence(engine.features(text))
     assert ("police_matter" if ev("K", "police_matter") else None) == call_type
+
+
+@pytest.mark.parametrize("text, call_type", [
+    ("雪天路滑 我车让后边出租车怼了 俩车都瘪了 人都没事", "police_matter"),
+    ("我想撤销刚才的报警，我说我车被撞了，其实是我自己记错停车位了，车好好的", None),
+    ("单元门口放了个纸箱子 里头滴答滴答响 谁家的都不认 不敢动", "police_matter"),
+    ("Tesla rammed our xiaoqu gate barrier in Qingta, baoan refused him. Barrier snapped.", "police_matter"),
+    ("The club downstairs is rammed tonight, bass through my floor", None),
+])
+def test_rule_patterns_of_a_car_hit_a_ticking_box_or_a_ramming_are_police_work(engine, text, call_type):
+    """lexicon rule_patterns (thirty-fourth session): the caller's car hit or rear-ended, a box that
+    ticks and a vehicle rammed into something are police work; a report withdrawn and a crowded
+    club are not."""
+    ev = Evidence(engine.features(text))
+    assert ("police_matter" if ev("K", "police_matter") else None) == call_type
+
+
+@pytest.mark.parametrize("text, flags", [
+    ("lift buttons superglued again, 18 lou", {"deliberate", "damage"}),
+    ("Can I use super glue to fix the broken letterbox lid?", set()),
+    ("The letterbox lid is broken, who fixes it?", set()),
+])
+def test_rule_pattern_of_superglue_is_a_decisive_deliberate_damage_cue(engine, text, flags):
+    """superglue in a lock or on buttons is deliberate damage in every corpus call; glue used to mend
+    something is not."""
+    ev = Evidence(engine.features(text))
+    assert {f for f in ("deliberate", "damage") if ev("F", f)} == flags

@@ -1100,13 +1100,20 @@ def test_a_rule_pattern_with_an_unknown_key_is_refused():
         _rule_pattern({"flags": ["damage"], "on_type": "falling_object", "verb": "凹陷"}, en=False)
 
 
-def test_a_rule_pattern_floor_is_only_for_a_rule_with_a_type():
-    """`floor: false` lets a rule's call type count however unlikely the model finds it; on a rule
-    with no type it would mean nothing, so the lexicon is refused rather than read."""
+def test_a_rule_pattern_floor_false_is_for_a_type_or_decisive_flags():
+    """`floor: false` lets a rule's call type count however unlikely the model finds it, or on a
+    rule with no type its decisive flags (the Q cue); on a rule with neither, or with plain flag
+    cues, it would mean nothing, so the lexicon is refused rather than read."""
     from services.classifier.engine.lexicon import _rule_pattern
     *_, tags = _rule_pattern({"flags": [], "type": "police_matter", "floor": False, "verb": "撞倒"}, en=False)
     assert {(h[0], h[1]) for h in tags["pos"]} == {("K", "police_matter"), ("N", "police_matter")}
     *_, tags = _rule_pattern({"flags": [], "type": "police_matter", "verb": "撞倒"}, en=False)
     assert {(h[0], h[1]) for h in tags["pos"]} == {("K", "police_matter")}
-    with pytest.raises(ValueError, match="floor is for a rule with a type"):
-        _rule_pattern({"flags": ["damage"], "floor": False, "verb": "凹陷"}, en=False)
+    *_, tags = _rule_pattern({"flags": ["damage"], "floor": False, "verb": "凹陷"}, en=False)
+    assert {(h[0], h[1]) for h in tags["pos"]} == {("F", "damage"), ("S", "damage"), ("Q", "damage")}
+    with pytest.raises(ValueError, match="floor: false needs decisive flags"):
+        _rule_pattern({"flags": [], "floor": False, "verb": "凹陷"}, en=False)
+    with pytest.raises(ValueError, match="floor: false needs decisive flags"):
+        _rule_pattern({"flags": ["damage"], "decisive": False, "floor": False, "verb": "凹陷"}, en=False)
+    with pytest.raises(ValueError, match="floor is false or absent"):
+        _rule_pattern({"flags": ["damage"], "floor": True, "verb": "凹陷"}, en=False)

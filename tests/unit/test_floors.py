@@ -381,3 +381,22 @@ def test_rule_pattern_of_superglue_is_a_decisive_deliberate_damage_cue(engine, t
     something is not."""
     ev = Evidence(engine.features(text))
     assert {f for f in ("deliberate", "damage") if ev("F", f)} == flags
+
+
+@pytest.mark.parametrize("text, damage", [
+    ("我家阳台花盆掉下去了 砸到楼下车了 我是来自首的 车主不在", True),
+    ("楼上掉下来一个晾衣杆，砸我电动车座子上了，座子划了个口子", True),
+    ("楼上掉下来个花盆，没砸到人也没砸到车", False),
+    ("楼上晾衣架 掉下来 砸我车上 车没事 就是吓人", False),
+    ("My own flower pot fell from my balcony onto the car below, I want to report it and pay", True),
+    ("A piece of concrete fell off the overpass and hit a man on a scooter, his shoulder's hurt", False),
+    ("Window cleaner fell from a second-floor ledge onto the car park, conscious", False),
+])
+def test_a_thing_fallen_onto_a_car_or_shed_is_damage_whatever_the_model_reads(engine, policy, text, damage):
+    """lexicon rule_patterns with `floor: false` on a flag (thirty-fourth session): a thing fallen
+    from height that struck a car, a scooter or a shed is damage even where the model's floor
+    would set the cue aside, so the police come (DOMAIN.md); nothing struck, 'the car is fine', a
+    person struck and a person fallen are not."""
+    assert bool(Evidence(engine.features(text))("Q", "damage")) is damage
+    if damage:
+        assert engine.classify(text, policy).flags.damage

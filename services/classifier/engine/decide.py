@@ -114,6 +114,9 @@ def decide_flags(ev: Evidence, top: str, flag_p: dict[str, float], thresholds: d
         elif decisive and (person := ev("P", f)):
             on = True
             reasons.append(f"flag {f} ({p:.2f}): decisive cues {_fmt(decisive)}, naming a person {_fmt(person)}")
+        elif decisive and (rule := ev("Q", f)):
+            on = True
+            reasons.append(f"flag {f} ({p:.2f}): decisive rule {_fmt(rule)}, whatever the model reads")
         elif decisive and context is not None and (q := context(f, decisive)) >= floors[f]:
             on = True
             reasons.append(f"flag {f} ({p:.2f}; {q:.2f} without the cue words): decisive cues {_fmt(decisive)}")

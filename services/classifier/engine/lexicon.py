@@ -61,7 +61,7 @@ def make_hit(kind: str, label: str, cue: str, status: Status) -> Hit:
     # A possible call type still counts for the type: its evidence key is "pos".
     key = (kind, label, "pos" if kind == "T" and status == "unc" else status)
     prefix = FEATURE_PREFIX.get((kind, status))
-    flag = label.partition("@")[0] if kind in ("F", "S", "D", "P") else None
+    flag = label.partition("@")[0] if kind in ("F", "S", "D", "P", "Q") else None
     return (kind, label, cue, status, key, prefix + label if prefix else None, flag)
 
 # Decisive call types that an animal never makes: a traffic accident, a patient.
@@ -472,8 +472,13 @@ def _rule_pattern(spec: dict, en: bool) -> Pattern:
         tags.append(("K", spec["type"]))
         if spec.get("floor") is False:  # which counts however unlikely the model finds the type
             tags.append(("N", spec["type"]))
+    elif spec.get("floor") is False:  # a flag rule whose flags count however unlikely the model
+        # finds them ('花盆掉下来 砸我车前盖上了': the car struck is the damage)
+        if plain or not spec["flags"]:
+            raise ValueError(f"rule pattern {spec['verb'][:40]!r}: floor: false needs decisive flags")
+        tags += [("Q", flag) for flag in spec["flags"]]
     elif "floor" in spec:
-        raise ValueError(f"rule pattern {spec['verb'][:40]!r}: floor is for a rule with a type")
+        raise ValueError(f"rule pattern {spec['verb'][:40]!r}: floor is false or absent")
     # the hits of make_hit without their model feature: the model was never trained on them
     pos = [h[:5] + (None,) + h[6:] for h in (make_hit(kind, label, "pattern", "pos") for kind, label in tags)]
     return words, verb, whole, {"pos": pos, "neg": [], "unc": []}

@@ -400,3 +400,14 @@ def test_a_thing_fallen_onto_a_car_or_shed_is_damage_whatever_the_model_reads(en
     assert bool(Evidence(engine.features(text))("Q", "damage")) is damage
     if damage:
         assert engine.classify(text, policy).flags.damage
+
+
+@pytest.mark.parametrize("text, deliberate", [
+    ("报警人称：有人把楼道消火栓阀门拧开就跑了，水一直往外流，没有着火。", True),
+    ("Somebody keeps opening the fire hose reel in our stairwell and leaving it running.", True),
+    ("消防栓漏水了，阀门关不严，一直往外滴", False),
+])
+def test_a_fire_hose_opened_and_left_is_deliberate(engine, text, deliberate):
+    """lexicon rule_patterns (thirty-fourth session): a hydrant or fire hose opened by someone and
+    left running is mischief done on purpose; a hydrant that leaks is not."""
+    assert bool(Evidence(engine.features(text))("S", "deliberate")) is deliberate

@@ -411,3 +411,30 @@ def test_a_fire_hose_opened_and_left_is_deliberate(engine, text, deliberate):
     """lexicon rule_patterns (thirty-fourth session): a hydrant or fire hose opened by someone and
     left running is mischief done on purpose; a hydrant that leaks is not."""
     assert bool(Evidence(engine.features(text))("S", "deliberate")) is deliberate
+
+
+@pytest.mark.parametrize("text, call_type", [
+    ("我倒车的时候把一个骑电瓶车的老太太碰倒了，我不是故意的，她说腿疼起不来", "police_matter"),
+    ("我倒车的时候把消防栓撞了，水往外冒", None),
+    ("我亲眼看见我室友往我水杯里倒了什么东西，我没注意喝了一口，是苦的，现在头晕想吐", "police_matter"),
+    ("Some guy kept giving my friend free shots and now she can't stand. We think he put something in them.", "police_matter"),
+    ("I put something in the oven and forgot it, the kitchen is smoky", None),
+])
+def test_rule_patterns_of_a_vehicle_that_knocked_someone_down_or_a_drugging(engine, text, call_type):
+    """lexicon rule_patterns (thirty-fourth session): a vehicle that knocked a person down told
+    with 把, and something put in a drink, are police work whatever the model reads; a hydrant hit
+    while reversing and a dish in the oven are not."""
+    ev = Evidence(engine.features(text))
+    assert ("police_matter" if ev("K", "police_matter") else None) == call_type
+
+
+@pytest.mark.parametrize("text, trapped", [
+    ("我同老公出海睇海豚，船嘅发动机死咗，而家漂紧，冇人受伤，不过离岸好远", True),
+    ("Help, our boat's engine died on the lake and we're drifting towards the dam. Four of us.", True),
+    ("船发动机坏了一阵，往下游漂了一段，后来修好了，已经靠岸了", False),
+    ("The car's engine died at the lights and the traffic is drifting round me", False),
+])
+def test_a_boat_adrift_with_its_engine_dead_is_trapped(engine, text, trapped):
+    """lexicon rule_patterns (thirty-fourth session): a boat adrift with its engine dead cuts the
+    people aboard off (trapped); one mended and ashore, and a car stalled in traffic, are not."""
+    assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped

@@ -438,3 +438,19 @@ def test_a_boat_adrift_with_its_engine_dead_is_trapped(engine, text, trapped):
     """lexicon rule_patterns (thirty-fourth session): a boat adrift with its engine dead cuts the
     people aboard off (trapped); one mended and ashore, and a car stalled in traffic, are not."""
     assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
+
+
+@pytest.mark.parametrize("text, call_type", [
+    ("哥哥 打 我 用皮带 爸妈 不在 我躲厕所 他在踢门", "police_matter"),
+    ("隔壁在装修，我上去说他们声音太大，那个工人拿起锤子就朝我挥过来，打到我肩膀了", "police_matter"),
+    ("我刚是不是说他喝多了？他不光喝多了，他还开着车呢，就在我前头画S", "police_matter"),
+    ("我喝多了不能开车，想问问车停在这儿一晚上会不会贴条", None),
+    ("Some guy smashed a beer bottle and slashed my friend's arm with it", "police_matter"),
+    ("Someone slashed my handbag with a blade in the crowd, phone gone", None),
+])
+def test_rule_patterns_of_a_beating_drink_driving_or_a_slashed_arm_are_police_work(engine, text, call_type):
+    """lexicon rule_patterns (thirty-fourth session): a beating with a belt, a tool swung at
+    someone, a drunk at the wheel and an arm slashed are police work; a drinker who will not drive
+    is not, and a bag slashed is no wound (police work all the same, by other cues)."""
+    ev = Evidence(engine.features(text))
+    assert ("police_matter" if ev("K", "police_matter") else None) == call_type

@@ -454,3 +454,23 @@ def test_rule_patterns_of_a_beating_drink_driving_or_a_slashed_arm_are_police_wo
     is not, and a bag slashed is no wound (police work all the same, by other cues)."""
     ev = Evidence(engine.features(text))
     assert ("police_matter" if ev("K", "police_matter") else None) == call_type
+
+
+@pytest.mark.parametrize("text, call_type", [
+    ("The Dutch guy in room 12 hasn't come out for two days, the door's locked and there's no sound at all.", "police_matter"),
+    ("Old lady next door hasn't opened up in two days, I can hear her groaning through the door.", None),
+    ("There's a man lying between the rocks, not moving, strong smell, like he's been there days.", "police_matter"),
+    ("Money went out of my account through what I thought was the school-fees app but turned out to be fake.", "police_matter"),
+])
+def test_rule_patterns_of_someone_unseen_for_days_a_body_or_a_fake_are_police_work(engine, text, call_type):
+    """lexicon rule_patterns (thirty-fourth session): someone not seen for days, a body there for
+    days and a payment that turned out to be fake are police work; someone heard groaning inside
+    is left to the model (a patient first)."""
+    ev = Evidence(engine.features(text))
+    assert ("police_matter" if ev("K", "police_matter") else None) == call_type
+
+
+def test_an_intercom_dead_for_days_is_no_body(engine, policy):
+    """'dead for days' said of a thing is a fault for the property company, not a body: the body
+    rule (floor: false) needs a person's words before 'dead'."""
+    assert engine.classify("Unit door intercom dead for days.", policy).call_type.value == "facility_fault"

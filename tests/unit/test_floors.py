@@ -341,36 +341,6 @@ def test_rule_patterns_of_a_child_carried_off_or_someone_shut_in_are_decisive_cu
     assert {f for f in ("violence", "trapped") if ev("P", f)} == flags
 
 
-@pytest.mark.parametrize("text, call_type", [
-    ("屋里有人 我在门外听见翻东西 家里没别人 锁头是好的", "police_matter"),
-    ("屋里有动静，家里应该没人，后来一看原来是我家猫", None),
-    ("工地基坑 挖出一具尸骨 看着年头不短了 骨头都发黑", "police_matter"),
-    ("stabbing in the mahjong parlour under us", "police_matter"),
-    ("There's been a stabbing outside the bar, one lad down", "police_matter"),
-    ("My mum's got a stabbing pain in her side since lunch", None),
-])
-def test_rule_patterns_of_a_burglar_at_home_bones_or_a_stabbing_are_police_work(engine, text, call_type):
-    """lexicon rule_patterns (thirty-fourth session): someone in a home nobody should be in, bones
-    dug up and a stabbing are police work; the family cat and a stabbing pain are not."""
-    ev = Evidence(engine.features(text))
-    assert ("police_matter" if ev("K", "police_matter") else None) == call_type
-
-
-@pytest.mark.parametrize("text, call_type", [
-    ("雪天路滑 我车让后边出租车怼了 俩车都瘪了 人都没事", "police_matter"),
-    ("我想撤销刚才的报警，我说我车被撞了，其实是我自己记错停车位了，车好好的", None),
-    ("单元门口放了个纸箱子 里头滴答滴答响 谁家的都不认 不敢动", "police_matter"),
-    ("Tesla rammed our xiaoqu gate barrier in Qingta, baoan refused him. Barrier snapped.", "police_matter"),
-    ("The club downstairs is rammed tonight, bass through my floor", None),
-])
-def test_rule_patterns_of_a_car_hit_a_ticking_box_or_a_ramming_are_police_work(engine, text, call_type):
-    """lexicon rule_patterns (thirty-fourth session): the caller's car hit or rear-ended, a box that
-    ticks and a vehicle rammed into something are police work; a report withdrawn and a crowded
-    club are not."""
-    ev = Evidence(engine.features(text))
-    assert ("police_matter" if ev("K", "police_matter") else None) == call_type
-
-
 @pytest.mark.parametrize("text, flags", [
     ("lift buttons superglued again, 18 lou", {"deliberate", "damage"}),
     ("Can I use super glue to fix the broken letterbox lid?", set()),
@@ -413,21 +383,6 @@ def test_a_fire_hose_opened_and_left_is_deliberate(engine, text, deliberate):
     assert bool(Evidence(engine.features(text))("S", "deliberate")) is deliberate
 
 
-@pytest.mark.parametrize("text, call_type", [
-    ("我倒车的时候把一个骑电瓶车的老太太碰倒了，我不是故意的，她说腿疼起不来", "police_matter"),
-    ("我倒车的时候把消防栓撞了，水往外冒", None),
-    ("我亲眼看见我室友往我水杯里倒了什么东西，我没注意喝了一口，是苦的，现在头晕想吐", "police_matter"),
-    ("Some guy kept giving my friend free shots and now she can't stand. We think he put something in them.", "police_matter"),
-    ("I put something in the oven and forgot it, the kitchen is smoky", None),
-])
-def test_rule_patterns_of_a_vehicle_that_knocked_someone_down_or_a_drugging(engine, text, call_type):
-    """lexicon rule_patterns (thirty-fourth session): a vehicle that knocked a person down told
-    with 把, and something put in a drink, are police work whatever the model reads; a hydrant hit
-    while reversing and a dish in the oven are not."""
-    ev = Evidence(engine.features(text))
-    assert ("police_matter" if ev("K", "police_matter") else None) == call_type
-
-
 @pytest.mark.parametrize("text, trapped", [
     ("我同老公出海睇海豚，船嘅发动机死咗，而家漂紧，冇人受伤，不过离岸好远", True),
     ("Help, our boat's engine died on the lake and we're drifting towards the dam. Four of us.", True),
@@ -440,37 +395,48 @@ def test_a_boat_adrift_with_its_engine_dead_is_trapped(engine, text, trapped):
     assert bool(Evidence(engine.features(text))("S", "trapped")) is trapped
 
 
+def test_an_intercom_dead_for_days_is_no_body(engine, policy):
+    """'dead for days' said of a thing is a fault for the property company, not a body: the body
+    rule (floor: false) needs a person's words before 'dead'."""
+    assert engine.classify("Unit door intercom dead for days.", policy).call_type.value == "facility_fault"
+
+
 @pytest.mark.parametrize("text, call_type", [
+    ("屋里有人 我在门外听见翻东西 家里没别人 锁头是好的", "police_matter"),
+    ("屋里有动静，家里应该没人，后来一看原来是我家猫", None),
+    ("工地基坑 挖出一具尸骨 看着年头不短了 骨头都发黑", "police_matter"),
+    ("stabbing in the mahjong parlour under us", "police_matter"),
+    ("There's been a stabbing outside the bar, one lad down", "police_matter"),
+    ("My mum's got a stabbing pain in her side since lunch", None),
+    ("雪天路滑 我车让后边出租车怼了 俩车都瘪了 人都没事", "police_matter"),
+    ("我想撤销刚才的报警，我说我车被撞了，其实是我自己记错停车位了，车好好的", None),
+    ("单元门口放了个纸箱子 里头滴答滴答响 谁家的都不认 不敢动", "police_matter"),
+    ("Tesla rammed our xiaoqu gate barrier in Qingta, baoan refused him. Barrier snapped.", "police_matter"),
+    ("The club downstairs is rammed tonight, bass through my floor", None),
+    ("我倒车的时候把一个骑电瓶车的老太太碰倒了，我不是故意的，她说腿疼起不来", "police_matter"),
+    ("我倒车的时候把消防栓撞了，水往外冒", None),
+    ("我亲眼看见我室友往我水杯里倒了什么东西，我没注意喝了一口，是苦的，现在头晕想吐", "police_matter"),
+    ("Some guy kept giving my friend free shots and now she can't stand. We think he put something in them.", "police_matter"),
+    ("I put something in the oven and forgot it, the kitchen is smoky", None),
     ("哥哥 打 我 用皮带 爸妈 不在 我躲厕所 他在踢门", "police_matter"),
     ("隔壁在装修，我上去说他们声音太大，那个工人拿起锤子就朝我挥过来，打到我肩膀了", "police_matter"),
     ("我刚是不是说他喝多了？他不光喝多了，他还开着车呢，就在我前头画S", "police_matter"),
     ("我喝多了不能开车，想问问车停在这儿一晚上会不会贴条", None),
     ("Some guy smashed a beer bottle and slashed my friend's arm with it", "police_matter"),
     ("Someone slashed my handbag with a blade in the crowd, phone gone", None),
-])
-def test_rule_patterns_of_a_beating_drink_driving_or_a_slashed_arm_are_police_work(engine, text, call_type):
-    """lexicon rule_patterns (thirty-fourth session): a beating with a belt, a tool swung at
-    someone, a drunk at the wheel and an arm slashed are police work; a drinker who will not drive
-    is not, and a bag slashed is no wound (police work all the same, by other cues)."""
-    ev = Evidence(engine.features(text))
-    assert ("police_matter" if ev("K", "police_matter") else None) == call_type
-
-
-@pytest.mark.parametrize("text, call_type", [
     ("The Dutch guy in room 12 hasn't come out for two days, the door's locked and there's no sound at all.", "police_matter"),
     ("Old lady next door hasn't opened up in two days, I can hear her groaning through the door.", None),
     ("There's a man lying between the rocks, not moving, strong smell, like he's been there days.", "police_matter"),
     ("Money went out of my account through what I thought was the school-fees app but turned out to be fake.", "police_matter"),
 ])
-def test_rule_patterns_of_someone_unseen_for_days_a_body_or_a_fake_are_police_work(engine, text, call_type):
-    """lexicon rule_patterns (thirty-fourth session): someone not seen for days, a body there for
-    days and a payment that turned out to be fake are police work; someone heard groaning inside
-    is left to the model (a patient first)."""
+def test_thirty_fourth_session_rule_patterns_of_police_work(engine, text, call_type):
+    """lexicon rule_patterns (thirty-fourth session) naming police work: someone in a home nobody
+    should be in, bones dug up, a stabbing, the caller's car hit, a box that ticks, a vehicle that
+    rammed something, a vehicle that knocked someone down told with 把, something put in a drink, a
+    beating with a belt or a tool swung at someone, a drunk at the wheel, an arm slashed, someone
+    not seen for days, a body there for days and a payment that turned out fake. Not: the family
+    cat, a stabbing pain, a report withdrawn, a crowded club, a hydrant hit while reversing, a dish
+    in the oven, a drinker who will not drive, a bag slashed (no wound), someone heard groaning
+    inside (a patient first)."""
     ev = Evidence(engine.features(text))
     assert ("police_matter" if ev("K", "police_matter") else None) == call_type
-
-
-def test_an_intercom_dead_for_days_is_no_body(engine, policy):
-    """'dead for days' said of a thing is a fault for the property company, not a body: the body
-    rule (floor: false) needs a person's words before 'dead'."""
-    assert engine.classify("Unit door intercom dead for days.", policy).call_type.value == "facility_fault"

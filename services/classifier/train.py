@@ -229,12 +229,13 @@ def train_model(rows, lexicon, c, c_flag, zh_n, feats=None, tune_folds=5, by_sou
     y_type = np.array([r["call_type"] for r in rows])
     Y_flags = np.array([[int(r["flags"][f]) for f in FLAG_NAMES] for r in rows])
     groups = [source_of(r) for r in rows] if by_source else None
-    weights = call_weights(rows, load_policy())
+    policy = load_policy()
+    weights = call_weights(rows, policy)
     oof_type, oof_flags = out_of_fold(feats, y_type, Y_flags, c, c_flag, tune_folds, groups, weights)
     thresholds = {"flag": tune_thresholds(oof_flags, Y_flags), "safety": SAFETY}
     if DECISIVE_FLOORS:
-        thresholds["decisive"] = tune_floors(rows, feats, oof_type, oof_flags, TYPES, thresholds, load_policy())
-    decided = decided_rows(rows, feats, oof_type, oof_flags, TYPES, thresholds, load_policy())
+        thresholds["decisive"] = tune_floors(rows, feats, oof_type, oof_flags, TYPES, thresholds, policy)
+    decided = decided_rows(rows, feats, oof_type, oof_flags, TYPES, thresholds, policy)
     net = fit_net(decided, TYPES)
     vocab = make_vocab(feats)
     type_clf, flag_clfs, hidden = fit(build_matrix(feats, vocab), y_type, Y_flags, c, c_flag, weights)
